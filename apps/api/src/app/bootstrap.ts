@@ -1,0 +1,100 @@
+import { API_PREFIX } from '@ddx/contracts';
+import { AppConfig, ConfigModule, Env, loadConfig } from '@ddx/server-config';
+import { createRootLogger, JsonLogger } from '@ddx/server-logging';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pinoHttp from 'pino-http';
+
+import { AppModule } from './app.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Creates the fully configured api (used by main.ts and by in-process tests). */
+export async function createApp(env: Env = loadConfig()): Promise<NestExpressApplication> {
+  const root = createRootLogger('api', env.LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ConfigModule.forRoot(env)), {
+    logger: new JsonLogger(root),
+    bufferLogs: true,
+  });
+  const config = app.get(AppConfig);
+
+  // X-Forwarded-For is believed only from configured proxies.
+  app.set('trust proxy', config.TRUSTED_PROXIES);
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: root,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === `${API_PREFIX}/health` },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'same-site' } }));
+  if (config.CORS_ORIGINS.length) {
+    app.enableCors({ origin: config.CORS_ORIGINS, credentials: true, exposedHeaders: ['X-Request-Id', 'Content-Disposition'] });
+  }
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+
+  app.setGlobalPrefix(API_PREFIX.slice(1), {
+    exclude: [
+      { path: 'api/docs', method: RequestMethod.GET },
+      { path: 'api/docs/(.*)', method: RequestMethod.GET },
+    ],
+  });
+  app.useWebSocketAdapter(new WsAdapter(app));
+  app.enableShutdownHooks();
+
+  if (config.ENABLE_API_DOCS) {
+    app.use('/api/docs/assets', express.static(swaggerUiDir(), { index: false, immutable: true, maxAge: '7d' }));
+  }
+  if (config.WEB_DIST_DIR) serveSpa(app, config.WEB_DIST_DIR);
+  return app;
+}
+
+/** Upload and reset tokens travel in query strings; keep them out of logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|upload_token|code|state)=)[^&]*/gi, '$1[redacted]');
+}
+
+function swaggerUiDir(): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
+}
+
+/** Local single-origin mode: static SPA plus index.html for client-side routes. */
+function serveSpa(app: NestExpressApplication, dir: string): void {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) throw new Error(`WEB_DIST_DIR has no index.html: ${dir}`);
+  app.use(express.static(dir, { index: false, maxAge: '1h' }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const isApi = req.path.startsWith('/api/') || req.path.startsWith('/ws_');
+    if ((req.method === 'GET' || req.method === 'HEAD') && !isApi && req.accepts('html')) {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+      return;
+    }
+    next();
+  });
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+
+import { OpenApiController } from './openapi.controller';
+import { OpenApiService } from './openapi.service';
+
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [OpenApiController],
+  providers: [OpenApiService],
+  exports: [OpenApiService],
+})
+export class OpenApiModule {}

@@ -1,0 +1,28 @@
+import { AppConfig, ConfigError, loadConfig } from '@ddx/server-config';
+import { Logger } from '@nestjs/common';
+
+import { createApp } from './app/bootstrap';
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const app = await createApp(env);
+  const config = app.get(AppConfig);
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  Logger.log({ msg: 'api listening', url: `http://${config.HOST}:${port}`, port }, 'Bootstrap');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`api failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

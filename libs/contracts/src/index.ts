@@ -1,0 +1,3 @@
+export * from './lib/error.schema';
+export * from './lib/health.schema';
+export * from './lib/routes';
