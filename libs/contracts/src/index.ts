@@ -1,3 +1,5 @@
+export * from './lib/auth.schema';
 export * from './lib/error.schema';
 export * from './lib/health.schema';
+export * from './lib/permissions';
 export * from './lib/routes';

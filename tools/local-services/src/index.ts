@@ -6,3 +6,4 @@ export * from './mongo';
 export * from './redis';
 export * from './repo-root';
 export * from './app-process';
+export * from './drive-emulator';

@@ -1,3 +1,6 @@
 import { Route } from '@angular/router';
 
-export const appRoutes: Route[] = [];
+export const appRoutes: Route[] = [
+  { path: '', loadComponent: () => import('./pages/home/home.page').then((m) => m.HomePage), title: 'DirectDriveX' },
+  { path: '**', redirectTo: '' },
+];

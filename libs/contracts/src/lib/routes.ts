@@ -5,4 +5,29 @@ export const WS_ADMIN_PATH = '/ws_admin';
 
 export const ApiRoutes = {
   health: `${API_PREFIX}/health`,
+  auth: {
+    register: `${API_PREFIX}/auth/register`,
+    token: `${API_PREFIX}/auth/token`,
+    me: `${API_PREFIX}/auth/users/me`,
+    changePassword: `${API_PREFIX}/auth/change-password`,
+    forgotPassword: `${API_PREFIX}/auth/forgot-password`,
+    resetPassword: `${API_PREFIX}/auth/reset-password`,
+    logout: `${API_PREFIX}/auth/logout`,
+    googleAuth: `${API_PREFIX}/auth/google/auth`,
+    googleCallback: `${API_PREFIX}/auth/google/callback`,
+  },
+  adminAuth: {
+    token: `${API_PREFIX}/admin/auth/token`,
+    me: `${API_PREFIX}/admin/auth/me`,
+    verifyAdmin: `${API_PREFIX}/admin/auth/verify-admin`,
+    createAdmin: `${API_PREFIX}/admin/auth/create-admin`,
+  },
+} as const;
+
+/** SPA pages the server links to (e-mails, OAuth redirects). */
+export const WebRoutes = {
+  /** `?token=` carries the password-reset token. */
+  resetPassword: '/reset-password',
+  /** Google redirects here with `?code=&state=`; the page posts both to ApiRoutes.auth.googleCallback. */
+  googleCallback: '/auth/google/callback',
 } as const;

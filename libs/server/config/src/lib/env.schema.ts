@@ -101,6 +101,91 @@ export const envSchema = z.object({
   ENABLE_API_DOCS: bool
     .default(true)
     .describe('Serve the OpenAPI document at /api/docs.'),
+
+  // ------------------------------------------------ accounts & authentication
+  ACCESS_TOKEN_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30)
+    .default(720)
+    .describe('Lifetime of a user access token. Logout, password change and suspension revoke tokens earlier.'),
+  ADMIN_TOKEN_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24)
+    .default(60)
+    .describe('Lifetime of an admin access token.'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional()
+    .describe(
+      'Mail server for password-reset e-mails, e.g. smtps://user:pass@smtp.example.com:465. Unset outside production: the reset link is logged at warn level instead.',
+    ),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .default('DirectDriveX <no-reply@directdrivex.local>')
+    .describe('From header of e-mails the product sends.'),
+  SUPERADMIN_EMAIL: z
+    .email()
+    .optional()
+    .describe('First superadmin, created at start when no superadmin exists (set together with SUPERADMIN_PASSWORD).'),
+  SUPERADMIN_PASSWORD: z
+    .string()
+    .optional()
+    .describe('Password of that first superadmin. Production refuses a short, common or default one.'),
+  GOOGLE_OAUTH_CLIENT_ID: z
+    .string()
+    .optional()
+    .describe('Google sign-in OAuth client id; Google sign-in is off while unset.'),
+  GOOGLE_OAUTH_CLIENT_SECRET: z
+    .string()
+    .optional()
+    .describe('Google sign-in OAuth client secret (required with the client id).'),
+  GOOGLE_OAUTH_REDIRECT_URI: z
+    .url()
+    .optional()
+    .describe('Redirect URI registered for the client; default PUBLIC_BASE_URL + /auth/google/callback (the SPA page).'),
+  GOOGLE_OAUTH_AUTH_URL: z
+    .url()
+    .default('https://accounts.google.com/o/oauth2/v2/auth')
+    .describe("Google's authorization endpoint (tests point it at the Drive emulator)."),
+  GOOGLE_OAUTH_TOKEN_URL: z
+    .url()
+    .default('https://oauth2.googleapis.com/token')
+    .describe("Google's token endpoint for the authorization-code exchange."),
+  GOOGLE_OAUTH_USERINFO_URL: z
+    .url()
+    .default('https://www.googleapis.com/oauth2/v3/userinfo')
+    .describe("Google's OpenID userinfo endpoint."),
+  SETTINGS_CACHE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(3000)
+    .describe('How long each api process reuses admin settings before re-reading them (a change reaches every replica within this time).'),
+  AUTH_LOGIN_MAX_FAILURES_PER_IP: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('Failed sign-ins (user and admin) allowed per client IP per lockout window (the per-account limit is an admin setting).'),
+  AUTH_REGISTER_MAX_PER_IP_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Registrations allowed per client IP per hour.'),
+  AUTH_FORGOT_PASSWORD_MAX_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Password-reset requests allowed per hour, counted per client IP and per e-mail address.'),
 });
 
 export type Env = z.infer<typeof envSchema>;

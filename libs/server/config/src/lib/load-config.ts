@@ -29,9 +29,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
   if (env.JWT_SECRET === env.ADMIN_JWT_SECRET) {
     problems.push('ADMIN_JWT_SECRET: must differ from JWT_SECRET');
   }
+  if (Boolean(env.SUPERADMIN_EMAIL) !== Boolean(env.SUPERADMIN_PASSWORD)) {
+    problems.push('SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD: set both or neither');
+  }
+  if (Boolean(env.GOOGLE_OAUTH_CLIENT_ID) !== Boolean(env.GOOGLE_OAUTH_CLIENT_SECRET)) {
+    problems.push('GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET: set both or neither');
+  }
   if (env.NODE_ENV === 'production') {
     for (const key of SECRET_KEYS) {
       problems.push(...weakSecretProblems(key, env[key]));
+    }
+    if (env.SUPERADMIN_PASSWORD) {
+      problems.push(...weakPasswordProblems('SUPERADMIN_PASSWORD', env.SUPERADMIN_PASSWORD, env.SUPERADMIN_EMAIL));
     }
   }
   if (problems.length) throw new ConfigError(problems);
@@ -45,5 +54,23 @@ function weakSecretProblems(key: (typeof SECRET_KEYS)[number], value: string): s
   if (key === 'ENCRYPTION_KEY') return [];
   if (value.length < 32) return [`${key}: must be at least 32 characters in production`];
   if (new Set(value).size < 10) return [`${key}: too few distinct characters to be random`];
+  return [];
+}
+
+/** Passwords seen in templates, tutorials and the original's bootstrap script. */
+const WELL_KNOWN_PASSWORD_PARTS = ['password', 'passw0rd', 'admin', 'changeme', 'change-me', 'secret', 'example', 'qwerty', '123456', 'letmein', 'directdrivex', 'superadmin'];
+
+/**
+ * A production superadmin password must be long, varied and not a known
+ * default: it guards every stored file and Drive credential.
+ */
+export function weakPasswordProblems(key: string, value: string, email?: string): string[] {
+  const lower = value.toLowerCase();
+  const local = email?.toLowerCase().split('@')[0] ?? '';
+  if (WELL_KNOWN_PASSWORD_PARTS.some((w) => lower.includes(w)) || (local.length >= 3 && lower.includes(local))) {
+    return [`${key}: a default, well-known or e-mail-derived password is not allowed in production`];
+  }
+  if (value.length < 14) return [`${key}: must be at least 14 characters in production`];
+  if (new Set(value).size < 8) return [`${key}: too few distinct characters`];
   return [];
 }

@@ -1,0 +1,44 @@
+// `npm test`: build, type-check, lint, then every jest project (unit and
+// integration tests against real local services). Ends with one line
+// "N passed, N failed" for the whole run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const nx = join(root, 'node_modules/nx/bin/nx.js');
+const summaryDir = mkdtempSync(join(tmpdir(), 'ddx-summary-'));
+const env = { ...process.env, NX_DAEMON: 'false', DDX_TEST_SUMMARY_DIR: summaryDir, FORCE_COLOR: process.env.CI ? '0' : '1' };
+const extra = process.argv.slice(2);
+
+function step(title, args) {
+  process.stdout.write(`\n=== ${title} ===\n`);
+  const r = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+  return r.status === 0;
+}
+
+const results = {
+  build: step('build', [nx, 'run-many', '-t', 'build', '--output-style=static']),
+};
+results.typecheck = step('typecheck', [join(root, 'tools/scripts/typecheck.mjs')]);
+results.lint = step('lint', [nx, 'run-many', '-t', 'eslint:lint', '--output-style=static']);
+results.test = results.build && step('jest', [nx, 'run-many', '-t', 'test', '--parallel=1', '--skip-nx-cache', '--output-style=stream', ...extra]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(summaryDir)) {
+  for (const f of readdirSync(summaryDir)) {
+    const s = JSON.parse(readFileSync(join(summaryDir, f), 'utf8'));
+    passed += s.passed;
+    failed += s.failed;
+    skipped += s.skipped;
+  }
+}
+for (const [name, ok] of Object.entries(results)) if (!ok) process.stdout.write(`step failed: ${name}\n`);
+const allOk = Object.values(results).every(Boolean) && failed === 0;
+if (!allOk && failed === 0) failed = 1; // a failed build/typecheck/lint step counts as a failure
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(allOk ? 0 : 1);
