@@ -1,2 +1,3 @@
 export * from './lib/database.module';
 export * from './lib/ping-database';
+export * from './lib/secret-box';
