@@ -4,7 +4,6 @@ import { createRootLogger, JsonLogger } from '@ddx/server-logging';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { WsAdapter } from '@nestjs/platform-ws';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +12,7 @@ import { join } from 'node:path';
 import pinoHttp from 'pino-http';
 
 import { AppModule } from './app.module';
+import { AppWsAdapter } from './common/app-ws.adapter';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -63,7 +63,7 @@ export async function createApp(env: Env = loadConfig()): Promise<NestExpressApp
       { path: 'api/docs/(.*)', method: RequestMethod.GET },
     ],
   });
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new AppWsAdapter(app));
   app.enableShutdownHooks();
 
   if (config.ENABLE_API_DOCS) {

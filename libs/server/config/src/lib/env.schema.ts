@@ -98,6 +98,21 @@ export const envSchema = z.object({
     .max(64)
     .default(4)
     .describe('Jobs each worker process runs at once per queue.'),
+  GDRIVE_API_ROOT: z
+    .url()
+    .default('https://www.googleapis.com/')
+    .describe('Google API root. `npm start` and tests point it at the local Drive emulator.'),
+  GDRIVE_FOLDER_NAME: z
+    .string()
+    .min(1)
+    .default('DirectDriveX')
+    .describe('Folder created in every Drive account to hold uploads.'),
+  GDRIVE_ACCOUNTS_JSON: z
+    .string()
+    .optional()
+    .describe(
+      'Drive accounts imported on first boot when none exist: a JSON array of {client_id, client_secret, refresh_token} or service-account key objects. Numbered GDRIVE_ACCOUNT_<n>_CLIENT_ID/_CLIENT_SECRET/_REFRESH_TOKEN or _SERVICE_ACCOUNT_JSON variables work too.',
+    ),
   ENABLE_API_DOCS: bool
     .default(true)
     .describe('Serve the OpenAPI document at /api/docs.'),

@@ -1,0 +1,122 @@
+import { Model } from 'mongoose';
+
+import { FileDoc } from './file.schema';
+
+const ACTIVE = ['pending', 'uploading'];
+
+export type NewFile = Pick<
+  FileDoc,
+  | '_id'
+  | 'ownerId'
+  | 'filename'
+  | 'originalFilename'
+  | 'sizeBytes'
+  | 'contentType'
+  | 'batchId'
+  | 'ip'
+  | 'uploadTokenHash'
+  | 'driveAccountId'
+  | 'driveSessionSealed'
+  | 'accountReservedBytes'
+  | 'userReservedBytes'
+  | 'dailyUsageKey'
+  | 'expiresAt'
+>;
+
+/**
+ * Reads and writes of `files`. State transitions are conditional on the
+ * current status so two replicas can never both complete or cancel a file.
+ */
+export class FileRepository {
+  constructor(private readonly model: Model<FileDoc>) {}
+
+  async create(file: NewFile): Promise<FileDoc> {
+    const doc = await this.model.create({ ...file, status: 'pending', committedBytes: 0 });
+    return doc.toObject();
+  }
+
+  findById(id: string): Promise<FileDoc | null> {
+    return this.model.findById(id).lean<FileDoc>().exec();
+  }
+
+  /** Progress from Drive's committed offset; only ever moves forward. */
+  async saveProgress(id: string, committedBytes: number, md5State: string): Promise<boolean> {
+    const res = await this.model
+      .updateOne(
+        { _id: id, status: { $in: ACTIVE }, committedBytes: { $lte: committedBytes } },
+        { $set: { committedBytes, md5State, status: 'uploading' } },
+      )
+      .exec();
+    return res.matchedCount === 1;
+  }
+
+  /** Moves a not-yet-started upload to another Drive account (failover). */
+  async switchAccount(id: string, fromAccountId: string, to: { accountId: string; sessionSealed: string }): Promise<boolean> {
+    const res = await this.model
+      .updateOne(
+        { _id: id, status: { $in: ACTIVE }, driveAccountId: fromAccountId, committedBytes: 0 },
+        { $set: { driveAccountId: to.accountId, driveSessionSealed: to.sessionSealed, md5State: null } },
+      )
+      .exec();
+    return res.matchedCount === 1;
+  }
+
+  /** Active → completed, once. Returns the completed file, or null if it was not active. */
+  complete(id: string, stored: { driveFileId: string; md5: string; sizeBytes: number }, now: Date): Promise<FileDoc | null> {
+    return this.model
+      .findOneAndUpdate(
+        { _id: id, status: { $in: ACTIVE } },
+        {
+          $set: {
+            status: 'completed',
+            driveFileId: stored.driveFileId,
+            md5: stored.md5,
+            completedAt: now,
+            committedBytes: stored.sizeBytes,
+            uploadTokenHash: null,
+            driveSessionSealed: null,
+            md5State: null,
+            expiresAt: null,
+          },
+        },
+        { new: true },
+      )
+      .lean<FileDoc>()
+      .exec();
+  }
+
+  /** Active → failed/cancelled, once. Returns the file as it was before, or null. */
+  end(id: string, status: 'failed' | 'cancelled', reason: string): Promise<FileDoc | null> {
+    return this.model
+      .findOneAndUpdate(
+        { _id: id, status: { $in: ACTIVE } },
+        { $set: { status, failureReason: reason, uploadTokenHash: null, driveSessionSealed: null, md5State: null } },
+        { new: false },
+      )
+      .lean<FileDoc>()
+      .exec();
+  }
+
+  findExpired(now: Date, limit = 100): Promise<FileDoc[]> {
+    return this.model
+      .find({ status: { $in: ACTIVE }, expiresAt: { $lte: now } })
+      .limit(limit)
+      .lean<FileDoc[]>()
+      .exec();
+  }
+
+  async listByOwner(ownerId: string, page: number, limit: number): Promise<{ items: FileDoc[]; total: number }> {
+    const filter = { ownerId, status: { $ne: 'deleted' } };
+    const [items, total] = await Promise.all([
+      this.model
+        .find(filter)
+        .sort({ createdAt: -1, _id: 1 })
+        .skip((page - 1) * limit)
+        .limit(limit)
+        .lean<FileDoc[]>()
+        .exec(),
+      this.model.countDocuments(filter).exec(),
+    ]);
+    return { items, total };
+  }
+}

@@ -1,0 +1,11 @@
+export * from './lib/drive-client';
+export * from './lib/drive-credential';
+export * from './lib/drive-error';
+export { toDriveError } from './lib/drive-error-mapper';
+export { createDriveAuth, isGoogleApiRoot } from './lib/drive-auth';
+export * from './lib/drive-types';
+export * from './lib/pool/drive-account-pool';
+export * from './lib/pool/drive-account.repository';
+export * from './lib/pool/drive-account.schema';
+export * from './lib/pool/drive-credentials';
+export * from './lib/pool/drive-pool.module';
