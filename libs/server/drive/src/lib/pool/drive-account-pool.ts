@@ -24,7 +24,7 @@ export type DriveFailureKind = 'rate_limited' | 'storage_full' | 'daily_cap' | '
 export interface DriveFailure {
   kind: DriveFailureKind;
   message: string;
-  retryAfterMs?: number;
+  retryAfterMs?: number | null;
 }
 
 export interface Reservation {

@@ -1,8 +1,8 @@
 import { AppConfig } from '@ddx/server-config';
 import { SecretBox } from '@ddx/server-database';
 import { Global, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
+import { getModelToken, MongooseModule } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
 
 import { DriveClient } from '../drive-client';
 import { DriveAccountPool } from './drive-account-pool';
@@ -46,12 +46,12 @@ class EnvAccountImporter implements OnApplicationBootstrap {
     },
     {
       provide: DriveAccountPool,
-      inject: [getConnectionToken(), SecretBox, AppConfig],
-      useFactory: (connection: Connection, secrets: SecretBox, config: AppConfig) =>
+      inject: [getModelToken(DRIVE_ACCOUNT_MODEL), SecretBox, AppConfig],
+      useFactory: (model: Model<DriveAccountDoc>, secrets: SecretBox, config: AppConfig) =>
         new DriveAccountPool<DriveClient>(
-          new DriveAccountRepository(connection.model<DriveAccountDoc>(DRIVE_ACCOUNT_MODEL)),
+          new DriveAccountRepository(model),
           secrets,
-          (credential) => new DriveClient({ credential, apiRoot: config.GDRIVE_API_ROOT }),
+          (credential) => new DriveClient({ credential, apiRoot: config.GDRIVE_API_ROOT, timeoutMs: 120_000 }),
           { folderName: config.GDRIVE_FOLDER_NAME },
         ),
     },
