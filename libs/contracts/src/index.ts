@@ -3,3 +3,4 @@ export * from './lib/error.schema';
 export * from './lib/health.schema';
 export * from './lib/permissions';
 export * from './lib/routes';
+export * from './lib/upload.schema';

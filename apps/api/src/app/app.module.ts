@@ -1,21 +1,45 @@
 import { ConfigModule } from '@ddx/server-config';
 import { DatabaseModule } from '@ddx/server-database';
+import { DrivePoolModule } from '@ddx/server-drive';
 import { QueueModule, RedisModule } from '@ddx/server-queue';
+import { UploadsDataModule } from '@ddx/server-uploads';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 
+import { ActivityModule } from './activity/activity.module';
+import { AdminAuthModule } from './admin/auth/admin-auth.module';
+import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ContractValidationInterceptor } from './common/contract-validation.interceptor';
 import { HealthModule } from './health/health.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { SettingsModule } from './settings/settings.module';
 import { SystemModule } from './system/system.module';
+import { UploadModule } from './upload/upload.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
   static register(config: ConfigModule | DynamicModule = ConfigModule.forRoot()): DynamicModule {
     return {
       module: AppModule,
-      imports: [config as DynamicModule, DatabaseModule, RedisModule, QueueModule, HealthModule, SystemModule, OpenApiModule],
+      imports: [
+        config as DynamicModule,
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        HealthModule,
+        SystemModule,
+        OpenApiModule,
+        SettingsModule,
+        ActivityModule,
+        UsersModule,
+        AuthModule,
+        AdminAuthModule,
+        DrivePoolModule,
+        UploadsDataModule,
+        UploadModule,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: ContractValidationInterceptor },

@@ -1,1 +1,2 @@
 export * from './lib/upload-ledger';
+export * from './lib/uploads-data.module';

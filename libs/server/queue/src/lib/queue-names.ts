@@ -1,6 +1,10 @@
 /** Every BullMQ queue of the product. Producers and processors import these. */
 export const QueueName = {
   system: 'system',
+  /** Copies completed files to the WebDAV backup store. */
+  backup: 'backup',
+  /** Periodic upkeep: Drive account refresh, expiring stale uploads. */
+  maintenance: 'maintenance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -16,3 +20,17 @@ export interface PingJobResult {
   nonce: string;
   pid: number;
 }
+
+export const BackupJob = {
+  /** Copy one file; jobId = file id, so a file is never queued twice. */
+  copy: 'copy',
+} as const;
+
+export interface BackupCopyJobData {
+  fileId: string;
+}
+
+export const MaintenanceJob = {
+  refreshDriveAccounts: 'refresh-drive-accounts',
+  expireUploads: 'expire-uploads',
+} as const;

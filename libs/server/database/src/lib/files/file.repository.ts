@@ -39,13 +39,16 @@ export class FileRepository {
     return this.model.findById(id).lean<FileDoc>().exec();
   }
 
-  /** Progress from Drive's committed offset; only ever moves forward. */
-  async saveProgress(id: string, committedBytes: number, md5State: string): Promise<boolean> {
+  /**
+   * Progress from Drive's committed offset (only ever moves forward) plus
+   * the hash state of the chunk about to be sent.
+   */
+  async saveProgress(
+    id: string,
+    progress: { committedBytes: number; md5State: string; pendingEnd: number | null; pendingMd5State: string | null },
+  ): Promise<boolean> {
     const res = await this.model
-      .updateOne(
-        { _id: id, status: { $in: ACTIVE }, committedBytes: { $lte: committedBytes } },
-        { $set: { committedBytes, md5State, status: 'uploading' } },
-      )
+      .updateOne({ _id: id, status: { $in: ACTIVE }, committedBytes: { $lte: progress.committedBytes } }, { $set: { ...progress, status: 'uploading' } })
       .exec();
     return res.matchedCount === 1;
   }
@@ -55,7 +58,7 @@ export class FileRepository {
     const res = await this.model
       .updateOne(
         { _id: id, status: { $in: ACTIVE }, driveAccountId: fromAccountId, committedBytes: 0 },
-        { $set: { driveAccountId: to.accountId, driveSessionSealed: to.sessionSealed, md5State: null } },
+        { $set: { driveAccountId: to.accountId, driveSessionSealed: to.sessionSealed, md5State: null, pendingEnd: null, pendingMd5State: null } },
       )
       .exec();
     return res.matchedCount === 1;
@@ -76,6 +79,8 @@ export class FileRepository {
             uploadTokenHash: null,
             driveSessionSealed: null,
             md5State: null,
+            pendingEnd: null,
+            pendingMd5State: null,
             expiresAt: null,
           },
         },
@@ -90,7 +95,7 @@ export class FileRepository {
     return this.model
       .findOneAndUpdate(
         { _id: id, status: { $in: ACTIVE } },
-        { $set: { status, failureReason: reason, uploadTokenHash: null, driveSessionSealed: null, md5State: null } },
+        { $set: { status, failureReason: reason, uploadTokenHash: null, driveSessionSealed: null, md5State: null, pendingMd5State: null } },
         { new: false },
       )
       .lean<FileDoc>()

@@ -29,6 +29,9 @@ export interface FileDoc {
   committedBytes: number;
   /** Serialized MD5 state of bytes [0, committedBytes), so any replica can resume hashing. */
   md5State: string | null;
+  /** End offset and MD5 state of the chunk being sent, saved before the PUT (see UploadSocketSession). */
+  pendingEnd: number | null;
+  pendingMd5State: string | null;
   expiresAt: Date | null;
 
   // --- stored object ---
@@ -72,6 +75,8 @@ export const fileSchema = new Schema<FileDoc>(
     dailyUsageKey: { type: String, default: null },
     committedBytes: { type: Number, default: 0 },
     md5State: { type: String, default: null },
+    pendingEnd: { type: Number, default: null },
+    pendingMd5State: { type: String, default: null },
     expiresAt: { type: Date, default: null },
     driveFileId: { type: String, default: null },
     md5: { type: String, default: null },

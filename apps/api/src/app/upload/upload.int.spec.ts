@@ -1,0 +1,217 @@
+import { InitiateUploadResponse, UploadServerMessage } from '@ddx/contracts';
+import { FileRepository } from '@ddx/server-database';
+import { DriveAccountPool } from '@ddx/server-drive';
+import { createHash, randomBytes } from 'node:crypto';
+
+import { accountsJson, EmulatorAccount, EmulatorControl, RunningEmulator, startEmulator } from '../../testing/drive-emulator';
+import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
+import { runUpload } from '../../testing/upload-client';
+
+jest.setTimeout(120_000);
+const MiB = 1024 * 1024;
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('upload pipeline: initiate + WebSocket stream into resumable Drive sessions', () => {
+  let emulator: RunningEmulator;
+  let control: EmulatorControl;
+  let accounts: EmulatorAccount[];
+  let api: TestApp;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    control = new EmulatorControl(emulator.url);
+    accounts = [await control.addAccount({ limit: 2048 * MiB }), await control.addAccount({ limit: 1024 * MiB })];
+    api = await startTestApp(testEnv('upload', { GDRIVE_API_ROOT: emulator.url, GDRIVE_ACCOUNTS_JSON: accountsJson(accounts) }));
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await emulator?.close();
+  });
+
+  afterEach(() => control.clearFaults());
+
+  async function initiate(filename: string, size: number, headers: Record<string, string> = {}): Promise<{ status: number; body: InitiateUploadResponse & { error?: string } }> {
+    const res = await fetch(`${api.url}/api/v1/upload/initiate`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ filename, size, content_type: 'application/octet-stream' }),
+    });
+    return { status: res.status, body: (await res.json()) as InitiateUploadResponse & { error?: string } };
+  }
+
+  async function storedBytes(fileId: string): Promise<Buffer> {
+    const file = await api.app.get(FileRepository).findById(fileId);
+    if (!file?.driveFileId) throw new Error(`file ${fileId} has no Drive file (status ${file?.status})`);
+    return control.fileContent(file.driveFileId);
+  }
+
+  async function reservedOnAccounts(): Promise<number> {
+    return (await api.app.get(DriveAccountPool).list()).reduce((sum, a) => sum + a.reservedBytes, 0);
+  }
+
+  function last(messages: UploadServerMessage[]) {
+    return messages[messages.length - 1];
+  }
+
+  it.each([
+    ['empty', 0],
+    ['one byte', 1],
+    ['exactly 4 MiB', 4 * MiB],
+    ['13 MiB + 7 bytes', 13 * MiB + 7],
+  ])('round trip: %s file arrives byte-identical, progress only grows', async (_label, size) => {
+    const data = randomBytes(size);
+    const { status, body } = await initiate(`file-${size}.bin`, size);
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ upload_url: `/ws_api/upload/${body.file_id}`, chunk_size: 4 * MiB, filename: `file-${size}.bin` });
+    expect(JSON.stringify(body)).not.toMatch(/upload_id|googleapis|127\.0\.0\.1/);
+
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(run.messages[0]).toEqual({ type: 'ready', offset: 0, chunk_size: 4 * MiB, size });
+    expect(last(run.messages)).toEqual({ type: 'success', value: `/api/v1/download/stream/${body.file_id}`, file_id: body.file_id });
+    expect(run.closeCode).toBe(1000);
+    const offsets = run.messages.filter((m): m is Extract<UploadServerMessage, { type: 'progress' }> => m.type === 'progress').map((m) => m.offset);
+    for (let i = 1; i < offsets.length; i++) expect(offsets[i]).toBeGreaterThanOrEqual(offsets[i - 1] as number);
+    expect(offsets[offsets.length - 1]).toBe(size);
+
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+    const file = await api.app.get(FileRepository).findById(body.file_id);
+    expect(file).toMatchObject({ status: 'completed', md5: createHash('md5').update(data).digest('hex'), sizeBytes: size });
+    expect(await reservedOnAccounts()).toBe(0);
+  });
+
+  it('resume: socket dropped after 2 chunks → reconnect gets ready at 8 MiB → finishes', async () => {
+    const data = randomBytes(13 * MiB + 5);
+    const { body } = await initiate('resume.bin', data.length);
+    const first = await runUpload(api.url, body.file_id, body.upload_token, data, { sendOnlyFrames: 2 });
+    expect(first.messages.some((m) => m.type === 'success')).toBe(false);
+
+    const second = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(second.messages[0]).toMatchObject({ type: 'ready', offset: 8 * MiB });
+    expect(last(second.messages)).toMatchObject({ type: 'success' });
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+  });
+
+  it('resume: a drop with frames in flight resumes from what Drive committed, never skipping a byte', async () => {
+    const data = randomBytes(17 * MiB + 3);
+    const { body } = await initiate('inflight.bin', data.length);
+    await runUpload(api.url, body.file_id, body.upload_token, data, { dropAfterFrames: 1 });
+    const second = await runUpload(api.url, body.file_id, body.upload_token, data);
+    const ready = second.messages[0] as Extract<UploadServerMessage, { type: 'ready' }>;
+    expect(ready.type).toBe('ready');
+    expect(ready.offset % (4 * MiB)).toBe(0);
+    expect(ready.offset).toBeGreaterThanOrEqual(4 * MiB);
+    expect(last(second.messages)).toMatchObject({ type: 'success' });
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+  });
+
+  it('Drive 503 on a chunk → retried → correct bytes', async () => {
+    const data = randomBytes(9 * MiB);
+    const { body } = await initiate('503.bin', data.length);
+    await control.addFault({ kind: 'server_error', status: 503, route: 'upload.resumable.chunk', count: 1 });
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(last(run.messages)).toMatchObject({ type: 'success' });
+    expect((await control.faults()).length).toBe(0);
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+  });
+
+  it('connection dropped mid-chunk → status query → resumed from the committed offset', async () => {
+    const data = randomBytes(12 * MiB);
+    const { body } = await initiate('drop.bin', data.length);
+    await control.addFault({ kind: 'drop_request', afterBytes: MiB + 300 * 1024, route: 'upload.resumable.chunk', count: 1 });
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(run.messages.filter((m) => m.type === 'error')).toEqual([]);
+    expect(last(run.messages)).toMatchObject({ type: 'success' });
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+  });
+
+  it('failover: the first account answers storageQuotaExceeded → the upload lands on the other account', async () => {
+    const data = randomBytes(5 * MiB);
+    const { body } = await initiate('failover.bin', data.length);
+    const before = await api.app.get(FileRepository).findById(body.file_id);
+    const holder = accounts.find((a) => a.email === (before as unknown as { driveAccountId: string }).driveAccountId) ?? null;
+    const pool = api.app.get(DriveAccountPool);
+    const holderView = await pool.get(before?.driveAccountId as string);
+    await control.addFault({ kind: 'storage_quota', account: holderView?.email, route: 'upload.resumable.chunk', count: 1 });
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(run.messages.filter((m) => m.type === 'error')).toEqual([]);
+    expect(last(run.messages)).toMatchObject({ type: 'success' });
+    const after = await api.app.get(FileRepository).findById(body.file_id);
+    expect(after?.driveAccountId).not.toBe(before?.driveAccountId);
+    expect(holder).toBeNull();
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+    // The refusing account is skipped until a refresh, and nothing stays reserved.
+    expect((await pool.get(before?.driveAccountId as string))?.fullUntilRefresh).toBe(true);
+    expect(await reservedOnAccounts()).toBe(0);
+    await pool.refreshAccount(before?.driveAccountId as string);
+  });
+
+  it('refuses a wrong token with 1008 before reading any byte', async () => {
+    const { body } = await initiate('token.bin', 10);
+    const run = await runUpload(api.url, body.file_id, 'not-the-token', Buffer.alloc(10));
+    expect(run.messages).toEqual([{ type: 'error', code: 'UPLOAD_TOKEN_INVALID', value: expect.any(String) }]);
+    expect(run.closeCode).toBe(1008);
+  });
+
+  it('refuses a frame that does not start where expected, keeping the committed offset', async () => {
+    const data = randomBytes(10 * MiB);
+    const { body } = await initiate('bad-chunk.bin', data.length);
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data, { mangle: (f, i) => (i === 1 ? f.subarray(0, MiB) : f) });
+    expect(last(run.messages)).toMatchObject({ type: 'error', code: 'BAD_CHUNK' });
+    expect(run.closeCode).toBe(1008);
+    const resumed = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(resumed.messages[0]).toMatchObject({ type: 'ready', offset: 4 * MiB });
+    expect(last(resumed.messages)).toMatchObject({ type: 'success' });
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+  });
+
+  it('refuses more bytes than declared', async () => {
+    const data = randomBytes(3 * MiB);
+    const { body } = await initiate('short.bin', 2 * MiB);
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(last(run.messages)).toMatchObject({ type: 'error', code: 'BAD_CHUNK' });
+    expect((await api.app.get(FileRepository).findById(body.file_id))?.status).toBe('pending');
+  });
+
+  it('refuses a second concurrent socket for the same file', async () => {
+    const data = randomBytes(8 * MiB);
+    const { body } = await initiate('twice.bin', data.length);
+    await control.addFault({ kind: 'delay', delayMs: 5000, route: 'upload.resumable.chunk', count: 1 });
+    const firstRun = runUpload(api.url, body.file_id, body.upload_token, data);
+    await new Promise((r) => setTimeout(r, 400));
+    const second = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(second.messages).toEqual([{ type: 'error', code: 'UPLOAD_IN_PROGRESS', value: expect.any(String) }]);
+    expect(second.closeCode).toBe(1008);
+    expect(last((await firstRun).messages)).toMatchObject({ type: 'success' });
+  });
+
+  it('refuses blocked types and oversize files with their codes, reserving nothing', async () => {
+    const before = await reservedOnAccounts();
+    expect((await initiate('setup.EXE', 100)).body).toMatchObject({ statusCode: 400, error: 'TYPE_BLOCKED' });
+    expect((await initiate('x.bin', 3 * 1024 * MiB)).body).toMatchObject({ statusCode: 413, error: 'FILE_TOO_LARGE' });
+    expect((await initiate('x.bin', -1)).body).toMatchObject({ statusCode: 400, error: 'VALIDATION' });
+    expect(await reservedOnAccounts()).toBe(before);
+  });
+
+  it('cancel over the socket and over HTTP releases the reservation', async () => {
+    const data = randomBytes(6 * MiB);
+    const before = await reservedOnAccounts();
+    const { body } = await initiate('cancel.bin', data.length);
+    expect(await reservedOnAccounts()).toBe(before + 6 * MiB);
+    const res = await fetch(`${api.url}/api/v1/upload/cancel/${body.file_id}`, { method: 'POST', headers: { 'X-Upload-Token': 'wrong' } });
+    expect(res.status).toBe(403);
+    const ok = await fetch(`${api.url}/api/v1/upload/cancel/${body.file_id}`, { method: 'POST', headers: { 'X-Upload-Token': body.upload_token } });
+    expect(ok.status).toBe(204);
+    expect((await api.app.get(FileRepository).findById(body.file_id))?.status).toBe('cancelled');
+    expect(await reservedOnAccounts()).toBe(before);
+
+    const big = randomBytes(24 * MiB);
+    const second = await initiate('cancel-ws.bin', big.length);
+    const run = await runUpload(api.url, second.body.file_id, second.body.upload_token, big, { cancelAfterFrames: 1 });
+    expect(run.messages[run.messages.length - 1]).toMatchObject({ type: 'error', code: 'CANCELLED' });
+    expect((await api.app.get(FileRepository).findById(second.body.file_id))?.status).toBe('cancelled');
+    expect(await reservedOnAccounts()).toBe(before);
+    const again = await runUpload(api.url, second.body.file_id, second.body.upload_token, data);
+    expect(again.messages[0]).toMatchObject({ type: 'error', code: 'UPLOAD_TOKEN_INVALID' });
+  });
+});

@@ -1,0 +1,18 @@
+// Test-only access to the Drive emulator app, which runs in-process.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+export { startEmulator, type RunningEmulator } from '../../../gdrive-emulator/src/emulator';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+export { EmulatorControl, type EmulatorAccount } from '../../../gdrive-emulator/src/testing/emulator-control';
+
+import type { EmulatorAccount } from '../../../gdrive-emulator/src/testing/emulator-control';
+
+/** GDRIVE_ACCOUNTS_JSON for the api, from emulator accounts. */
+export function accountsJson(accounts: EmulatorAccount[]): string {
+  return JSON.stringify(
+    accounts.map((a, i) => {
+      const o = a.credentials.oauth;
+      if (!o) throw new Error('emulator account without OAuth credentials');
+      return { label: `drive-${i + 1}`, client_id: o.client_id, client_secret: o.client_secret, refresh_token: o.refresh_token };
+    }),
+  );
+}

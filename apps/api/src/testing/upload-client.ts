@@ -1,0 +1,85 @@
+import { UploadServerMessage } from '@ddx/contracts';
+import { WebSocket } from 'ws';
+
+export interface UploadRun {
+  messages: UploadServerMessage[];
+  closeCode: number;
+}
+
+export interface UploadClientOptions {
+  /** Start sending from this offset (default: the `ready` offset). */
+  startAt?: number;
+  /** Close the socket after this many frames were acknowledged by progress. */
+  dropAfterFrames?: number;
+  /** Send {"type":"cancel"} once this many frames were acknowledged. */
+  cancelAfterFrames?: number;
+  /** Send only this many frames (then wait for their progress and close). */
+  sendOnlyFrames?: number;
+  chunkSize?: number;
+  /** Called with each frame before it is sent; may return different bytes. */
+  mangle?: (frame: Buffer, index: number) => Buffer;
+  /** Frames allowed beyond the last progress offset (the protocol says 2). */
+  window?: number;
+}
+
+/**
+ * A protocol-following WebSocket upload client (what the SPA does): waits for
+ * `ready`, sends 4 MiB binary frames from its offset with at most `window`
+ * unacknowledged, and collects every server message until the socket closes.
+ */
+export function runUpload(baseUrl: string, fileId: string, token: string, data: Buffer, options: UploadClientOptions = {}): Promise<UploadRun> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws_api/upload/${fileId}?token=${encodeURIComponent(token)}`);
+  const messages: UploadServerMessage[] = [];
+  const window = options.window ?? 2;
+  let chunk = options.chunkSize ?? 4 * 1024 * 1024;
+  let next = -1;
+  let acked = 0;
+  let framesAcked = 0;
+  let frameIndex = 0;
+  const pump = () => {
+    while (
+      next >= 0 &&
+      next < data.length &&
+      next - acked < window * chunk &&
+      ws.readyState === WebSocket.OPEN &&
+      (options.sendOnlyFrames === undefined || frameIndex < options.sendOnlyFrames)
+    ) {
+      let frame = data.subarray(next, Math.min(next + chunk, data.length));
+      if (options.mangle) frame = options.mangle(frame, frameIndex);
+      frameIndex++;
+      ws.send(frame);
+      next += chunk;
+    }
+  };
+  return new Promise((resolve, reject) => {
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(raw.toString()) as UploadServerMessage;
+      messages.push(msg);
+      if (msg.type === 'ready') {
+        chunk = msg.chunk_size;
+        next = options.startAt ?? msg.offset;
+        acked = msg.offset;
+        pump();
+      } else if (msg.type === 'progress') {
+        acked = msg.offset;
+        framesAcked++;
+        if (options.cancelAfterFrames !== undefined && framesAcked === options.cancelAfterFrames) {
+          next = data.length; // stop sending
+          ws.send(JSON.stringify({ type: 'cancel' }));
+          return;
+        }
+        const sentAll = options.sendOnlyFrames !== undefined && framesAcked >= options.sendOnlyFrames;
+        if ((options.dropAfterFrames !== undefined && framesAcked >= options.dropAfterFrames) || sentAll) {
+          ws.terminate();
+          return;
+        }
+        pump();
+      }
+    });
+    ws.on('close', (code) => resolve({ messages, closeCode: code }));
+    ws.on('error', (e) => {
+      if (ws.readyState === WebSocket.CLOSED) return;
+      reject(e);
+    });
+  });
+}
