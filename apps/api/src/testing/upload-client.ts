@@ -83,3 +83,17 @@ export function runUpload(baseUrl: string, fileId: string, token: string, data: 
     });
   });
 }
+
+/**
+ * Reconnects while the server says another socket still holds the upload —
+ * what a client does after its previous connection (or api process) died.
+ */
+export async function runUploadRetryingLock(baseUrl: string, fileId: string, token: string, data: Buffer, options: UploadClientOptions = {}, timeoutMs = 30_000): Promise<UploadRun> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await runUpload(baseUrl, fileId, token, data, options);
+    const first = run.messages[0];
+    if (!(first?.type === 'error' && first.code === 'UPLOAD_IN_PROGRESS') || Date.now() > deadline) return run;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

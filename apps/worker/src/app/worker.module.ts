@@ -1,8 +1,11 @@
 import { ConfigModule } from '@ddx/server-config';
 import { DatabaseModule } from '@ddx/server-database';
+import { DrivePoolModule } from '@ddx/server-drive';
 import { QueueModule, RedisModule } from '@ddx/server-queue';
+import { UploadsDataModule } from '@ddx/server-uploads';
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { RedisWatchdog } from './redis-watchdog';
 import { SystemProcessor } from './system/system.processor';
 
@@ -11,8 +14,8 @@ export class WorkerModule {
   static register(config: DynamicModule = ConfigModule.forRoot()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [config, DatabaseModule, RedisModule, QueueModule],
-      providers: [SystemProcessor, RedisWatchdog],
+      imports: [config, DatabaseModule, RedisModule, QueueModule, DrivePoolModule, UploadsDataModule],
+      providers: [SystemProcessor, MaintenanceProcessor, RedisWatchdog],
     };
   }
 }

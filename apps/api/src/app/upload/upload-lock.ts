@@ -22,7 +22,7 @@ export class UploadLock {
    * drop finds the old socket still settling its last PUT for a moment.
    */
   static async acquire(redis: Redis, fileId: string, options: { ttlMs?: number; waitMs?: number } = {}): Promise<UploadLock | null> {
-    const ttlMs = options.ttlMs ?? 15_000;
+    const ttlMs = options.ttlMs ?? 10_000;
     const deadline = Date.now() + (options.waitMs ?? 0);
     const owner = randomUUID();
     const key = `upload-lock:${fileId}`;

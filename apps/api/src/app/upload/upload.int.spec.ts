@@ -1,9 +1,12 @@
 import { InitiateUploadResponse, UploadServerMessage } from '@ddx/contracts';
-import { FileRepository } from '@ddx/server-database';
+import { FileRepository, UserStorageRepository } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { accountsJson, EmulatorAccount, EmulatorControl, RunningEmulator, startEmulator } from '../../testing/drive-emulator';
+import { startApp } from '@ddx/local-services';
+
+import { SettingsService } from '../settings/settings.service';
 import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
 import { runUpload } from '../../testing/upload-client';
 
@@ -213,5 +216,125 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
     expect(await reservedOnAccounts()).toBe(before);
     const again = await runUpload(api.url, second.body.file_id, second.body.upload_token, data);
     expect(again.messages[0]).toMatchObject({ type: 'error', code: 'UPLOAD_TOKEN_INVALID' });
+  });
+
+  async function signUp(email: string): Promise<{ id: string; auth: Record<string, string> }> {
+    const password = 'correct horse battery staple';
+    const reg = await fetch(`${api.url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    expect(reg.status).toBe(201);
+    const { id } = (await reg.json()) as { id: string };
+    const tok = await fetch(`${api.url}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: email, password }) });
+    const { access_token } = (await tok.json()) as { access_token: string };
+    return { id, auth: { Authorization: `Bearer ${access_token}` } };
+  }
+
+  it("parallel initiations cannot pass a user's storage quota, and what was refused holds nothing", async () => {
+    const user = await signUp('quota@example.com');
+    await api.app.get(UserStorageRepository).setQuota(user.id, 10 * MiB);
+    const before = await reservedOnAccounts();
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => initiate(`q${i}.bin`, 3 * MiB, user.auth)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    const refused = results.filter((r) => r.status !== 201);
+    expect(refused).toHaveLength(3);
+    for (const r of refused) expect(r.body).toMatchObject({ statusCode: 403, error: 'QUOTA_EXCEEDED', message: expect.stringContaining('storage') });
+    expect(await reservedOnAccounts()).toBe(before + 9 * MiB);
+    expect(await api.app.get(UserStorageRepository).get(user.id)).toMatchObject({ quota: 10 * MiB, reserved: 9 * MiB, free: MiB });
+
+    const info = await (await fetch(`${api.url}/api/v1/upload/quota-info`, { headers: user.auth })).json();
+    expect(info).toMatchObject({ scope: 'user', storage_quota_bytes: 10 * MiB, storage_remaining_bytes: MiB, daily_used_bytes: 9 * MiB });
+
+    // Completing one turns its reservation into usage; history lists the user's files newest first.
+    const done = results.find((r) => r.status === 201)!.body;
+    const run = await runUpload(api.url, done.file_id, done.upload_token, randomBytes(3 * MiB));
+    expect(last(run.messages)).toMatchObject({ type: 'success' });
+    expect(await api.app.get(UserStorageRepository).get(user.id)).toMatchObject({ used: 3 * MiB, reserved: 6 * MiB, free: MiB });
+    const history = (await (await fetch(`${api.url}/api/v1/files/me/history?page=1&limit=2`, { headers: user.auth })).json()) as { total: number; items: Array<Record<string, unknown>> };
+    expect(history.total).toBe(3);
+    expect(history.items).toHaveLength(2);
+    const all = JSON.stringify(history);
+    expect(all).not.toMatch(/quota@example\.com|driveFileId|driveAccountId|"ip"|127\.0\.0\.1/);
+    expect((await fetch(`${api.url}/api/v1/files/me/history`)).status).toBe(401);
+  });
+
+  it('anonymous daily limit per client IP, given back when an upload is cancelled', async () => {
+    const settings = api.app.get(SettingsService);
+    await settings.update({ anonymousDailyBytes: 10 * MiB }, null);
+    try {
+      const ip = { 'X-Forwarded-For': '203.0.113.77' };
+      const a = await initiate('d1.bin', 4 * MiB, ip);
+      const b = await initiate('d2.bin', 4 * MiB, ip);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      const c = await initiate('d3.bin', 4 * MiB, ip);
+      expect(c.body).toMatchObject({ statusCode: 403, error: 'QUOTA_EXCEEDED', message: expect.stringContaining('Daily upload limit') });
+      // Another client is not affected.
+      expect((await initiate('other.bin', 4 * MiB, { 'X-Forwarded-For': '203.0.113.78' })).status).toBe(201);
+      await fetch(`${api.url}/api/v1/upload/cancel/${a.body.file_id}`, { method: 'POST', headers: { 'X-Upload-Token': a.body.upload_token } });
+      expect((await initiate('d4.bin', 4 * MiB, ip)).status).toBe(201);
+    } finally {
+      await settings.update({ anonymousDailyBytes: 2 * 1024 * MiB }, null);
+    }
+  });
+
+  it('maintenance mode refuses new uploads with 503 MAINTENANCE', async () => {
+    const settings = api.app.get(SettingsService);
+    await settings.update({ maintenanceMode: true }, null);
+    try {
+      expect((await initiate('m.bin', 10)).body).toMatchObject({ statusCode: 503, error: 'MAINTENANCE' });
+    } finally {
+      await settings.update({ maintenanceMode: false }, null);
+    }
+  });
+
+  it('batch: entries answer in request order; one refused file refuses the batch and reserves nothing', async () => {
+    const post = (files: unknown[]) =>
+      fetch(`${api.url}/api/v1/batch/initiate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ files }) });
+    const ok = await post([
+      { filename: 'b.txt', size: 5, content_type: 'text/plain' },
+      { filename: 'a.txt', size: 7, content_type: 'text/plain' },
+    ]);
+    expect(ok.status).toBe(201);
+    const batch = (await ok.json()) as { batch_id: string; files: InitiateUploadResponse[] };
+    expect(batch.files.map((f) => f.filename)).toEqual(['b.txt', 'a.txt']);
+    const run = await runUpload(api.url, batch.files[1]!.file_id, batch.files[1]!.upload_token, Buffer.from('1234567'));
+    expect(last(run.messages)).toMatchObject({ type: 'success' });
+    expect((await api.app.get(FileRepository).findById(batch.files[1]!.file_id))?.batchId).toBe(batch.batch_id);
+
+    const before = await reservedOnAccounts();
+    const refused = await post([
+      { filename: 'fine.txt', size: 5, content_type: 'text/plain' },
+      { filename: 'virus.exe', size: 5, content_type: 'application/octet-stream' },
+    ]);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'TYPE_BLOCKED' });
+    expect(await reservedOnAccounts()).toBe(before);
+  });
+
+  it('expiry: the worker process ends stale uploads as EXPIRED and frees what they held', async () => {
+    const { body } = await initiate('stale.bin', 5 * MiB);
+    const before = await reservedOnAccounts();
+    const files = api.app.get(FileRepository) as unknown as { model: { updateOne(f: object, u: object): { exec(): Promise<unknown> } } };
+    await files.model.updateOne({ _id: body.file_id }, { $set: { expiresAt: new Date(Date.now() - 1000) } }).exec();
+    const worker = await startApp('worker', {
+      NODE_ENV: 'test',
+      MONGO_URL: api.env.MONGO_URL,
+      REDIS_URL: api.env.REDIS_URL,
+      REDIS_PREFIX: api.env.REDIS_PREFIX,
+      GDRIVE_API_ROOT: emulator.url,
+      UPLOAD_EXPIRY_SWEEP_MS: '1000',
+    });
+    try {
+      const deadline = Date.now() + 20_000;
+      let status = 'pending';
+      while (Date.now() < deadline && status !== 'failed') {
+        await new Promise((r) => setTimeout(r, 300));
+        status = (await api.app.get(FileRepository).findById(body.file_id))?.status ?? 'missing';
+      }
+      expect(await api.app.get(FileRepository).findById(body.file_id)).toMatchObject({ status: 'failed', failureReason: 'EXPIRED' });
+      expect(await reservedOnAccounts()).toBe(before - 5 * MiB);
+      const run = await runUpload(api.url, body.file_id, body.upload_token, randomBytes(5 * MiB));
+      expect(run.messages[0]).toMatchObject({ type: 'error', code: 'UPLOAD_TOKEN_INVALID' });
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -113,6 +113,18 @@ export const envSchema = z.object({
     .describe(
       'Drive accounts imported on first boot when none exist: a JSON array of {client_id, client_secret, refresh_token} or service-account key objects. Numbered GDRIVE_ACCOUNT_<n>_CLIENT_ID/_CLIENT_SECRET/_REFRESH_TOKEN or _SERVICE_ACCOUNT_JSON variables work too.',
     ),
+  DRIVE_REFRESH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .default(300_000)
+    .describe('How often the worker refreshes quota, usage and health of every Drive account.'),
+  UPLOAD_EXPIRY_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(60_000)
+    .describe('How often the worker expires unfinished uploads past their expiry and frees what they reserved.'),
   ENABLE_API_DOCS: bool
     .default(true)
     .describe('Serve the OpenAPI document at /api/docs.'),
@@ -195,12 +207,50 @@ export const envSchema = z.object({
     .min(1)
     .default(10)
     .describe('Registrations allowed per client IP per hour.'),
-  AUTH_FORGOT_PASSWORD_MAX_PER_HOUR: z.coerce
+  AUTH_RESET_REQUESTS_MAX_PER_HOUR: z.coerce
     .number()
     .int()
     .min(1)
     .default(5)
     .describe('Password-reset requests allowed per hour, counted per client IP and per e-mail address.'),
+
+  // ------------------------------------------------------ WebDAV backup store
+  WEBDAV_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'WebDAV root of the backup store, e.g. https://u123456.your-storagebox.de. Unset: backups are disabled (the admin summary says so). `npm start` runs a local server when unset.',
+    ),
+  WEBDAV_USERNAME: z
+    .string()
+    .optional()
+    .describe('WebDAV user (the Storage Box account or sub-account, e.g. u123456-sub1).'),
+  WEBDAV_PASSWORD: z
+    .string()
+    .optional()
+    .describe('WebDAV password; only ever sent as Basic authentication, never logged.'),
+  WEBDAV_PREFIX: z
+    .string()
+    .refine(
+      (v) => v.split('/').every((s) => !/^\.+$/.test(s) && !/[\\\u0000-\u001f]/.test(s)),
+      'must be a plain path like /directdrivex (no `..`, backslashes or control characters)',
+    )
+    .default('/directdrivex')
+    .describe('Collection on the WebDAV server that holds every backup (`<prefix>/<fileId>/<name>`).'),
+  BACKUP_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(8)
+    .default(2)
+    .describe('Backup copies each worker process runs at once (a Storage Box allows 10 connections per account).'),
+  BACKUP_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(8)
+    .describe('Attempts per backup copy, with growing delays, before it is marked failed.'),
 });
 
 export type Env = z.infer<typeof envSchema>;
