@@ -18,9 +18,9 @@ export interface DriveEmulatorService {
  * port with its files under `dataDir`. `config` (accounts, OAuth clients,
  * users) is written to a JSON file the emulator reads at start.
  */
-export async function startDriveEmulator(options: { dataDir: string; config?: unknown; log?: string }): Promise<DriveEmulatorService> {
+export async function startDriveEmulator(options: { dataDir: string; config?: unknown; log?: string; port?: number }): Promise<DriveEmulatorService> {
   mkdirSync(options.dataDir, { recursive: true });
-  const args = [builtApp('gdrive-emulator'), '--port', '0', '--data-dir', options.dataDir];
+  const args = [builtApp('gdrive-emulator'), '--port', String(options.port ?? 0), '--data-dir', options.dataDir];
   if (options.config) {
     const file = join(options.dataDir, 'emulator-config.json');
     writeFileSync(file, JSON.stringify(options.config, null, 2));
