@@ -4,3 +4,4 @@ export * from './lib/health.schema';
 export * from './lib/permissions';
 export * from './lib/routes';
 export * from './lib/upload.schema';
+export * from './lib/download.schema';
