@@ -2,7 +2,7 @@ import { ConfigModule } from '@ddx/server-config';
 import { DatabaseModule } from '@ddx/server-database';
 import { DrivePoolModule } from '@ddx/server-drive';
 import { QueueModule, RedisModule } from '@ddx/server-queue';
-import { UploadsDataModule } from '@ddx/server-uploads';
+import { BackupStoreModule, UploadsDataModule } from '@ddx/server-uploads';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 
@@ -11,6 +11,7 @@ import { AdminAuthModule } from './admin/auth/admin-auth.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ContractValidationInterceptor } from './common/contract-validation.interceptor';
+import { DownloadModule } from './download/download.module';
 import { HealthModule } from './health/health.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { SettingsModule } from './settings/settings.module';
@@ -39,6 +40,8 @@ export class AppModule {
         DrivePoolModule,
         UploadsDataModule,
         UploadModule,
+        BackupStoreModule,
+        DownloadModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -2,9 +2,11 @@ import { ConfigModule } from '@ddx/server-config';
 import { DatabaseModule } from '@ddx/server-database';
 import { DrivePoolModule } from '@ddx/server-drive';
 import { QueueModule, RedisModule } from '@ddx/server-queue';
-import { UploadsDataModule } from '@ddx/server-uploads';
+import { BackupStoreModule, UploadsDataModule } from '@ddx/server-uploads';
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { BackupProcessor } from './backup/backup.processor';
+import { CleanupProcessor } from './cleanup/cleanup.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { RedisWatchdog } from './redis-watchdog';
 import { SystemProcessor } from './system/system.processor';
@@ -14,8 +16,8 @@ export class WorkerModule {
   static register(config: DynamicModule = ConfigModule.forRoot()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [config, DatabaseModule, RedisModule, QueueModule, DrivePoolModule, UploadsDataModule],
-      providers: [SystemProcessor, MaintenanceProcessor, RedisWatchdog],
+      imports: [config, DatabaseModule, RedisModule, QueueModule, DrivePoolModule, UploadsDataModule, BackupStoreModule],
+      providers: [SystemProcessor, MaintenanceProcessor, BackupProcessor, CleanupProcessor, RedisWatchdog],
     };
   }
 }

@@ -1,5 +1,7 @@
-import { BackupCopyJobData, BackupJob, QueueName } from '@ddx/server-queue';
-import { UploadLedger } from '@ddx/server-uploads';
+import { AppConfig } from '@ddx/server-config';
+import { FileRepository } from '@ddx/server-database';
+import { BackupCopyJobData, QueueName } from '@ddx/server-queue';
+import { enqueueBackup, UploadLedger } from '@ddx/server-uploads';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -13,12 +15,15 @@ import { UploadService } from './upload.service';
 class BackupOnCompletion implements OnModuleInit {
   constructor(
     private readonly ledger: UploadLedger,
+    private readonly files: FileRepository,
+    private readonly config: AppConfig,
     @InjectQueue(QueueName.backup) private readonly backups: Queue<BackupCopyJobData>,
   ) {}
 
   onModuleInit(): void {
+    if (!this.config.WEBDAV_URL) return; // backups disabled
     this.ledger.onFileCompleted(async ({ fileId }) => {
-      await this.backups.add(BackupJob.copy, { fileId }, { jobId: fileId });
+      await enqueueBackup(this.backups, this.files, fileId, this.config.BACKUP_MAX_ATTEMPTS);
     });
   }
 }
@@ -29,7 +34,11 @@ class BackupOnCompletion implements OnModuleInit {
     UploadPolicy,
     UploadService,
     UploadGateway,
-    { provide: BackupOnCompletion, inject: [UploadLedger, `BullQueue_${QueueName.backup}`], useFactory: (l: UploadLedger, q: Queue<BackupCopyJobData>) => new BackupOnCompletion(l, q) },
+    {
+      provide: BackupOnCompletion,
+      inject: [UploadLedger, FileRepository, AppConfig, `BullQueue_${QueueName.backup}`],
+      useFactory: (l: UploadLedger, f: FileRepository, c: AppConfig, q: Queue<BackupCopyJobData>) => new BackupOnCompletion(l, f, c, q),
+    },
   ],
 })
 export class UploadModule {}

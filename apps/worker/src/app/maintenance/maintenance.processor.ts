@@ -1,7 +1,8 @@
 import { AppConfig } from '@ddx/server-config';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { MaintenanceJob, QueueName } from '@ddx/server-queue';
-import { UploadLedger } from '@ddx/server-uploads';
+import { FileRepository } from '@ddx/server-database';
+import { BackupCopyJobData, MaintenanceJob, QueueName } from '@ddx/server-queue';
+import { sweepBackups, UploadLedger } from '@ddx/server-uploads';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
@@ -19,7 +20,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     private readonly pool: DriveAccountPool,
     private readonly ledger: UploadLedger,
     private readonly config: AppConfig,
+    private readonly files: FileRepository,
     @InjectQueue(QueueName.maintenance) private readonly queue: Queue,
+    @InjectQueue(QueueName.backup) private readonly backups: Queue<BackupCopyJobData>,
   ) {
     super();
   }
@@ -27,6 +30,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler(MaintenanceJob.refreshDriveAccounts, { every: this.config.DRIVE_REFRESH_INTERVAL_MS }, { name: MaintenanceJob.refreshDriveAccounts });
     await this.queue.upsertJobScheduler(MaintenanceJob.expireUploads, { every: this.config.UPLOAD_EXPIRY_SWEEP_MS }, { name: MaintenanceJob.expireUploads });
+    if (this.config.WEBDAV_URL) {
+      await this.queue.upsertJobScheduler(MaintenanceJob.sweepBackups, { every: this.config.BACKUP_SWEEP_MS }, { name: MaintenanceJob.sweepBackups });
+    }
   }
 
   async process(job: Job): Promise<unknown> {
@@ -41,6 +47,11 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
         const expired = await this.ledger.expireStale();
         if (expired) this.logger.log({ msg: 'expired stale uploads', expired });
         return { expired };
+      }
+      case MaintenanceJob.sweepBackups: {
+        const queued = await sweepBackups(this.backups, this.files, this.config.BACKUP_MAX_ATTEMPTS);
+        if (queued) this.logger.log({ msg: 'queued missing backups', queued });
+        return { queued };
       }
       default:
         throw new Error(`unknown maintenance job: ${job.name}`);

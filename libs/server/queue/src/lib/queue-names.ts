@@ -5,6 +5,8 @@ export const QueueName = {
   backup: 'backup',
   /** Periodic upkeep: Drive account refresh, expiring stale uploads. */
   maintenance: 'maintenance',
+  /** Removes the stored copies of deleted files and gives their bytes back. */
+  cleanup: 'cleanup',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -33,4 +35,15 @@ export interface BackupCopyJobData {
 export const MaintenanceJob = {
   refreshDriveAccounts: 'refresh-drive-accounts',
   expireUploads: 'expire-uploads',
+  /** Completed files without a backup copy or job are queued again. */
+  sweepBackups: 'sweep-backups',
 } as const;
+
+export const CleanupJob = {
+  /** Purge one deleted file; jobId = the file id. */
+  purge: 'purge',
+} as const;
+
+export interface CleanupPurgeJobData {
+  fileId: string;
+}

@@ -124,4 +124,45 @@ export class FileRepository {
     ]);
     return { items, total };
   }
+
+  async incrementDownloads(id: string): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $inc: { downloadCount: 1 } }).exec();
+  }
+
+  /** Files of a batch in upload order (any status). */
+  listBatch(batchId: string): Promise<FileDoc[]> {
+    return this.model.find({ batchId }).sort({ createdAt: 1, _id: 1 }).lean<FileDoc[]>().exec();
+  }
+
+  /**
+   * A finished file stops being served at once; the cleanup job removes the
+   * stored copies afterwards. Returns the file as it was, or null when it was
+   * not deletable (unknown, active, or already deleted).
+   */
+  markDeleted(id: string, now: Date): Promise<FileDoc | null> {
+    return this.model
+      .findOneAndUpdate({ _id: id, status: { $in: ['completed', 'failed', 'cancelled'] } }, { $set: { status: 'deleted', deletedAt: now } }, { new: false })
+      .lean<FileDoc>()
+      .exec();
+  }
+
+  async setBackup(id: string, set: Partial<Pick<FileDoc, 'backupStatus' | 'backupPath' | 'backupError' | 'backedUpAt'>>, incAttempts = false): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: set, ...(incAttempts ? { $inc: { backupAttempts: 1 } } : {}) }).exec();
+  }
+
+  /** Completed files whose copy is missing and not queued (the backup sweeper's work list). */
+  findNeedingBackup(limit: number): Promise<FileDoc[]> {
+    return this.model
+      .find({ status: 'completed', backupStatus: { $in: ['none', 'queued', 'in_progress'] } })
+      .sort({ completedAt: 1 })
+      .limit(limit)
+      .lean<FileDoc[]>()
+      .exec();
+  }
+
+  /** Marks that both stored copies are gone; true for the one call that did it. */
+  async markPurged(id: string, now: Date): Promise<boolean> {
+    const res = await this.model.updateOne({ _id: id, status: 'deleted', purgedAt: null }, { $set: { purgedAt: now } }).exec();
+    return res.modifiedCount === 1;
+  }
 }

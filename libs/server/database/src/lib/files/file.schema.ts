@@ -49,6 +49,8 @@ export interface FileDoc {
   quarantined: boolean;
   downloadCount: number;
   deletedAt: Date | null;
+  /** Set once the cleanup job removed the Drive and WebDAV copies of a deleted file. */
+  purgedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -89,6 +91,7 @@ export const fileSchema = new Schema<FileDoc>(
     quarantined: { type: Boolean, default: false },
     downloadCount: { type: Number, default: 0 },
     deletedAt: { type: Date, default: null },
+    purgedAt: { type: Date, default: null },
   },
   { collection: FILES_COLLECTION, timestamps: true, versionKey: false },
 );

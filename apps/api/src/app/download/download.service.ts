@@ -1,0 +1,118 @@
+import { BatchView, DownloadErrorCode, DownloadRoutes, ErrorCode, FileMeta, PreviewMeta } from '@ddx/contracts';
+import { FileDoc, FileRepository } from '@ddx/server-database';
+import { CleanupJob, CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
+import { UploadLedger } from '@ddx/server-uploads';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { Queue } from 'bullmq';
+import { Connection, Types } from 'mongoose';
+
+import { AppException } from '../common/app-exception';
+import { previewFor } from './preview-type';
+
+const notFound = () => new AppException(404, ErrorCode.NOT_FOUND, 'This file does not exist or is no longer available.');
+export const unavailable = () =>
+  new AppException(503, DownloadErrorCode.FILE_UNAVAILABLE, 'This file cannot be reached right now. Please try again in a few minutes.');
+
+/** Which files may be served, and their public views. */
+@Injectable()
+export class DownloadService {
+  constructor(
+    private readonly files: FileRepository,
+    private readonly ledger: UploadLedger,
+    @InjectConnection() private readonly connection: Connection,
+    @InjectQueue(QueueName.cleanup) private readonly cleanup: Queue<CleanupPurgeJobData>,
+  ) {}
+
+  /** A completed, not deleted or quarantined file whose owner is not banned; 404 otherwise. */
+  async servable(id: string): Promise<FileDoc> {
+    const file = /^[0-9a-f-]{36}$/i.test(id) ? await this.files.findById(id) : null;
+    if (!file || file.status !== 'completed' || file.quarantined) throw notFound();
+    if (file.ownerId && (await this.ownerBanned(file.ownerId))) throw notFound();
+    return file;
+  }
+
+  async meta(id: string): Promise<FileMeta> {
+    return toFileMeta(await this.servable(id));
+  }
+
+  async previewMeta(id: string): Promise<PreviewMeta> {
+    const file = await this.servable(id);
+    const preview = previewFor(file.contentType, file.filename);
+    return {
+      file_id: file._id,
+      preview_type: preview.type,
+      content_type: preview.contentType,
+      supports_range: true,
+      preview_url: preview.type === 'none' ? null : DownloadRoutes.previewStream(file._id),
+    };
+  }
+
+  countDownload(id: string): Promise<void> {
+    return this.files.incrementDownloads(id);
+  }
+
+  async batch(batchId: string): Promise<{ view: BatchView; files: FileDoc[] }> {
+    if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw notFound();
+    const all = await this.files.listBatch(batchId);
+    const files: FileDoc[] = [];
+    for (const f of all) {
+      if (f.status === 'completed' && !f.quarantined && !(f.ownerId && (await this.ownerBanned(f.ownerId)))) files.push(f);
+    }
+    if (files.length === 0) throw notFound();
+    return {
+      files,
+      view: {
+        batch_id: batchId,
+        created_at: new Date(Math.min(...all.map((f) => new Date(f.createdAt).getTime()))).toISOString(),
+        files: files.map(toFileMeta),
+        total_size: files.reduce((s, f) => s + f.sizeBytes, 0),
+        zip_url: DownloadRoutes.batchZip(batchId),
+      },
+    };
+  }
+
+  /** Cancels the batch's unfinished uploads (batch owner only). */
+  async cancelBatch(batchId: string, userId: string): Promise<number> {
+    const all = /^[0-9a-f-]{36}$/i.test(batchId) ? await this.files.listBatch(batchId) : [];
+    if (all.length === 0) throw notFound();
+    if (all.some((f) => f.ownerId !== userId)) throw new AppException(403, ErrorCode.FORBIDDEN, 'Only the person who uploaded this batch can cancel it.');
+    let cancelled = 0;
+    for (const f of all) if (await this.ledger.end(f._id, 'cancelled', 'CANCELLED')) cancelled++;
+    return cancelled;
+  }
+
+  /** The owner deletes a file: the link stops working now; copies are purged by the worker. */
+  async deleteOwn(id: string, userId: string): Promise<void> {
+    const file = /^[0-9a-f-]{36}$/i.test(id) ? await this.files.findById(id) : null;
+    if (!file || file.status === 'deleted' || file.ownerId !== userId) throw notFound();
+    if (file.status === 'pending' || file.status === 'uploading') {
+      await this.ledger.end(id, 'cancelled', 'CANCELLED');
+    }
+    const before = await this.files.markDeleted(id, new Date());
+    if (!before) throw notFound();
+    if (before.status === 'completed') await this.cleanup.add(CleanupJob.purge, { fileId: id }, { jobId: id, attempts: 10, backoff: { type: 'exponential', delay: 5000 } });
+  }
+
+  private async ownerBanned(ownerId: string): Promise<boolean> {
+    const id = Types.ObjectId.isValid(ownerId) && new Types.ObjectId(ownerId).toHexString() === ownerId ? new Types.ObjectId(ownerId) : ownerId;
+    const owner = await this.connection.collection<{ _id: unknown; status?: string }>('users').findOne({ _id: id as never }, { projection: { status: 1 } });
+    return owner?.status === 'banned';
+  }
+}
+
+export function toFileMeta(f: FileDoc): FileMeta {
+  const preview = previewFor(f.contentType, f.filename);
+  return {
+    file_id: f._id,
+    filename: f.filename,
+    size: f.sizeBytes,
+    content_type: f.contentType,
+    created_at: new Date(f.createdAt).toISOString(),
+    preview_type: preview.type,
+    download_url: DownloadRoutes.stream(f._id),
+    preview_url: preview.type === 'none' ? null : DownloadRoutes.previewStream(f._id),
+    batch_id: f.batchId,
+  };
+}

@@ -1,0 +1,106 @@
+import { BackupStore } from '@ddx/server-backup';
+import { FileDoc } from '@ddx/server-database';
+import { DriveAccountPool } from '@ddx/server-drive';
+import { BACKUP_STORE } from '@ddx/server-uploads';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
+
+export type Origin = 'drive' | 'backup';
+
+interface Opened {
+  origin: Origin;
+  stream: Readable;
+}
+
+/**
+ * Where a stored file's bytes come from: Drive first, the verified WebDAV
+ * copy otherwise. The source is chosen before any header is sent, and a
+ * source that breaks mid-stream is continued from the exact next byte on the
+ * other one — the client gets one correct stream or a clean abort.
+ */
+@Injectable()
+export class FileSourceService {
+  private readonly logger = new Logger(FileSourceService.name);
+
+  constructor(
+    private readonly pool: DriveAccountPool,
+    @Inject(BACKUP_STORE) private readonly backup: BackupStore | null,
+  ) {}
+
+  /** Bytes `start`…`end` (inclusive), or null when no source can serve them. */
+  async open(file: FileDoc, start: number, end: number): Promise<{ origin: Origin; stream: Readable } | null> {
+    const first = await this.openFrom(file, start, end, []);
+    if (!first) return null;
+    return { origin: first.origin, stream: Readable.from(this.continuing(file, start, end, first)) };
+  }
+
+  /** Whether some source holds the file (for HEAD), without reading it. */
+  async available(file: FileDoc): Promise<boolean> {
+    if (await this.driveUsable(file)) {
+      try {
+        const client = await this.pool.client(file.driveAccountId as string);
+        await client.getMetadata(file.driveFileId as string);
+        return true;
+      } catch {
+        // fall through to the backup
+      }
+    }
+    if (this.backupUsable(file)) return (await this.backup!.stat(file.backupPath as string).catch(() => null)) !== null;
+    return false;
+  }
+
+  private async *continuing(file: FileDoc, start: number, end: number, first: Opened): AsyncGenerator<Buffer> {
+    let position = start;
+    let current: Opened | null = first;
+    const failed: Origin[] = [];
+    while (position <= end && current) {
+      try {
+        for await (const chunk of current.stream as AsyncIterable<Buffer>) {
+          const room = end - position + 1;
+          const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+          position += piece.length;
+          yield piece;
+          if (position > end) break;
+        }
+        if (position <= end) throw new Error(`source ended early at byte ${position}`);
+      } catch (e) {
+        current.stream.destroy();
+        failed.push(current.origin);
+        this.logger.warn({ msg: 'download source failed mid-stream; switching', fileId: file._id, origin: current.origin, position, err: String(e) });
+        current = await this.openFrom(file, position, end, failed);
+        if (!current) throw new Error(`no source can continue file ${file._id} from byte ${position}`);
+      }
+    }
+    current?.stream.destroy();
+  }
+
+  private async openFrom(file: FileDoc, start: number, end: number, exclude: Origin[]): Promise<Opened | null> {
+    if (!exclude.includes('drive') && (await this.driveUsable(file))) {
+      try {
+        const client = await this.pool.client(file.driveAccountId as string);
+        const res = await client.download(file.driveFileId as string, file.sizeBytes === 0 ? undefined : { start, end });
+        return { origin: 'drive', stream: res.stream };
+      } catch (e) {
+        this.logger.warn({ msg: 'Drive cannot serve file; trying the backup', fileId: file._id, err: String(e) });
+      }
+    }
+    if (!exclude.includes('backup') && this.backupUsable(file)) {
+      try {
+        return { origin: 'backup', stream: await this.backup!.createReadStream(file.backupPath as string, file.sizeBytes === 0 ? {} : { start, end }) };
+      } catch (e) {
+        this.logger.warn({ msg: 'backup cannot serve file', fileId: file._id, err: String(e) });
+      }
+    }
+    return null;
+  }
+
+  private async driveUsable(file: FileDoc): Promise<boolean> {
+    if (!file.driveFileId || !file.driveAccountId) return false;
+    const account = await this.pool.get(file.driveAccountId);
+    return !!account && account.enabled && account.health !== 'unhealthy';
+  }
+
+  private backupUsable(file: FileDoc): boolean {
+    return !!this.backup && file.backupStatus === 'completed' && !!file.backupPath;
+  }
+}

@@ -1,0 +1,90 @@
+import { BackupStore, parentPath } from '@ddx/server-backup';
+import { AppConfig } from '@ddx/server-config';
+import { FileDoc, FileRepository } from '@ddx/server-database';
+import { DriveAccountPool } from '@ddx/server-drive';
+import { BackupCopyJobData, QueueName } from '@ddx/server-queue';
+import { BACKUP_STORE } from '@ddx/server-uploads';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnModuleInit } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+
+export interface BackupResult {
+  status: 'copied' | 'already_there' | 'skipped';
+  path?: string;
+}
+
+/**
+ * Copies a completed file from Drive to the WebDAV store, streaming (never
+ * the whole file in memory) and verifying size and MD5 on the way. Retries
+ * with exponential backoff come from the job options; the copy only counts
+ * when the store has it whole under its final name.
+ */
+@Processor(QueueName.backup)
+export class BackupProcessor extends WorkerHost implements OnModuleInit {
+  private readonly logger = new Logger(BackupProcessor.name);
+
+  constructor(
+    private readonly files: FileRepository,
+    private readonly pool: DriveAccountPool,
+    private readonly config: AppConfig,
+    @Inject(BACKUP_STORE) private readonly store: BackupStore | null,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.worker.concurrency = this.config.BACKUP_CONCURRENCY;
+  }
+
+  async process(job: Job<BackupCopyJobData>): Promise<BackupResult> {
+    const file = await this.files.findById(job.data.fileId);
+    if (!file || file.status !== 'completed' || !file.driveFileId || !file.driveAccountId) return { status: 'skipped' };
+    if (!this.store) throw new UnrecoverableError('Backups are disabled: WEBDAV_URL is not set.');
+    const path = this.store.backupPathFor(file._id, file.filename);
+    await this.files.setBackup(file._id, { backupStatus: 'in_progress', backupError: null }, true);
+
+    if (await this.alreadyThere(file, path)) {
+      await this.files.setBackup(file._id, { backupStatus: 'completed', backupPath: path, backupError: null, backedUpAt: new Date() });
+      return { status: 'already_there', path };
+    }
+    const client = await this.pool.client(file.driveAccountId);
+    const download = await client.download(file.driveFileId);
+    const md5 = createHash('md5');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        md5.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    const source = download.stream.pipe(hashing);
+    download.stream.once('error', (e) => hashing.destroy(e));
+    await this.store.put(path, source, { size: file.sizeBytes });
+    const digest = md5.digest('hex');
+    if (file.md5 && digest !== file.md5) {
+      await this.store.deleteDir(parentPath(path)).catch(() => undefined);
+      throw new Error(`copy has MD5 ${digest}, expected ${file.md5}`);
+    }
+    await this.files.setBackup(file._id, { backupStatus: 'completed', backupPath: path, backupError: null, backedUpAt: new Date() });
+    this.logger.log({ msg: 'file backed up', fileId: file._id, bytes: file.sizeBytes });
+    return { status: 'copied', path };
+  }
+
+  /** An earlier attempt may have finished the copy before the worker died: check it rather than upload twice. */
+  private async alreadyThere(file: FileDoc, path: string): Promise<boolean> {
+    const stat = await this.store!.stat(path);
+    if (!stat || stat.size !== file.sizeBytes) return false;
+    const md5 = createHash('md5');
+    for await (const chunk of (await this.store!.createReadStream(path)) as Readable) md5.update(chunk as Buffer);
+    return md5.digest('hex') === file.md5;
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<BackupCopyJobData> | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+    await this.files.setBackup(job.data.fileId, { backupStatus: final ? 'failed' : 'queued', backupError: error.message.slice(0, 500) });
+    this.logger.warn({ msg: final ? 'backup failed for good' : 'backup attempt failed; will retry', fileId: job.data.fileId, attempt: job.attemptsMade, err: error.message });
+  }
+}
