@@ -2,6 +2,12 @@ import { AppConfig, ConfigError, loadConfig } from '@ddx/server-config';
 import { Logger } from '@nestjs/common';
 
 import { createApp } from './app/bootstrap';
+import { runAdminCreate } from './cli/admin-create.command';
+
+/** One-shot commands: `node dist/apps/api/main.js <command> [args]`. */
+const COMMANDS: Record<string, typeof runAdminCreate> = {
+  'admin:create': runAdminCreate,
+};
 
 async function main(): Promise<void> {
   let env;
@@ -13,6 +19,15 @@ async function main(): Promise<void> {
       process.exit(78); // EX_CONFIG
     }
     throw e;
+  }
+  const [command, ...args] = process.argv.slice(2);
+  if (command) {
+    const run = COMMANDS[command];
+    if (!run) {
+      process.stderr.write(`Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+      process.exit(2);
+    }
+    process.exit(await run(args, env));
   }
   const app = await createApp(env);
   const config = app.get(AppConfig);

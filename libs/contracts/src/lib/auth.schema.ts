@@ -106,6 +106,12 @@ export const tokenResponseSchema = z
   .meta({ id: 'TokenResponse' });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
+/** A password change ends every other session; the caller continues with this new token. */
+export const changePasswordResponseSchema = tokenResponseSchema
+  .extend({ message: z.string() })
+  .meta({ id: 'ChangePasswordResponse' });
+export type ChangePasswordResponse = z.infer<typeof changePasswordResponseSchema>;
+
 /** What anyone may see about their own account; never a hash. */
 export const userProfileSchema = z
   .object({

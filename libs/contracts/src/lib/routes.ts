@@ -21,6 +21,7 @@ export const ApiRoutes = {
     me: `${API_PREFIX}/admin/auth/me`,
     verifyAdmin: `${API_PREFIX}/admin/auth/verify-admin`,
     createAdmin: `${API_PREFIX}/admin/auth/create-admin`,
+    logout: `${API_PREFIX}/admin/auth/logout`,
   },
 } as const;
 

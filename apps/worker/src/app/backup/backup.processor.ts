@@ -21,7 +21,8 @@ export interface BackupResult {
  * with exponential backoff come from the job options; the copy only counts
  * when the store has it whole under its final name.
  */
-@Processor(QueueName.backup)
+// A dead worker's job is taken over once its lock lapses (lockDuration) and the stall check runs.
+@Processor(QueueName.backup, { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 5 })
 export class BackupProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(BackupProcessor.name);
 
@@ -39,6 +40,18 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
   }
 
   async process(job: Job<BackupCopyJobData>): Promise<BackupResult> {
+    try {
+      return await this.copy(job);
+    } catch (e) {
+      // This worker's BACKUP_MAX_ATTEMPTS is authoritative, whatever the producer set on the job.
+      if (!(e instanceof UnrecoverableError) && job.attemptsMade + 1 >= this.config.BACKUP_MAX_ATTEMPTS) {
+        throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
+      }
+      throw e;
+    }
+  }
+
+  private async copy(job: Job<BackupCopyJobData>): Promise<BackupResult> {
     const file = await this.files.findById(job.data.fileId);
     if (!file || file.status !== 'completed' || !file.driveFileId || !file.driveAccountId) return { status: 'skipped' };
     if (!this.store) throw new UnrecoverableError('Backups are disabled: WEBDAV_URL is not set.');

@@ -125,6 +125,12 @@ export const envSchema = z.object({
     .min(1000)
     .default(60_000)
     .describe('How often the worker expires unfinished uploads past their expiry and frees what they reserved.'),
+  BACKUP_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(60_000)
+    .describe('How often the worker looks for completed files without a backup copy or job.'),
   ENABLE_API_DOCS: bool
     .default(true)
     .describe('Serve the OpenAPI document at /api/docs.'),
@@ -232,6 +238,7 @@ export const envSchema = z.object({
   WEBDAV_PREFIX: z
     .string()
     .refine(
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
       (v) => v.split('/').every((s) => !/^\.+$/.test(s) && !/[\\\u0000-\u001f]/.test(s)),
       'must be a plain path like /directdrivex (no `..`, backslashes or control characters)',
     )

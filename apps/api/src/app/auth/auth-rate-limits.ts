@@ -1,0 +1,52 @@
+import { AppConfig } from '@ddx/server-config';
+import { Injectable } from '@nestjs/common';
+
+import { SettingsService } from '../settings/settings.service';
+import { RateLimitPolicy } from './rate-limiter.service';
+
+const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+
+/**
+ * The brute-force limits of the auth endpoints, in one place. Per-account
+ * sign-in limits come from the admin settings; per-IP limits from the env.
+ * Each policy's fail mode is documented on RateLimitFailMode.
+ */
+@Injectable()
+export class AuthRateLimits {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly settings: SettingsService,
+  ) {}
+
+  /** Wrong passwords per account (user sign-in and change-password share it). */
+  async userLoginPerAccount(): Promise<RateLimitPolicy> {
+    const s = await this.settings.getAll();
+    return { name: 'login:account', limit: s.maxLoginAttempts, windowMs: s.loginLockoutMinutes * MINUTE, failMode: 'open' };
+  }
+
+  async userLoginPerIp(): Promise<RateLimitPolicy> {
+    const windowMs = (await this.settings.get('loginLockoutMinutes')) * MINUTE;
+    return { name: 'login:ip', limit: this.config.AUTH_LOGIN_MAX_FAILURES_PER_IP, windowMs, failMode: 'open' };
+  }
+
+  async adminLoginPerAccount(): Promise<RateLimitPolicy> {
+    return { ...(await this.userLoginPerAccount()), name: 'admin-login:account', failMode: 'closed' };
+  }
+
+  async adminLoginPerIp(): Promise<RateLimitPolicy> {
+    return { ...(await this.userLoginPerIp()), name: 'admin-login:ip', failMode: 'closed' };
+  }
+
+  registerPerIp(): RateLimitPolicy {
+    return { name: 'register:ip', limit: this.config.AUTH_REGISTER_MAX_PER_IP_PER_HOUR, windowMs: HOUR, failMode: 'open' };
+  }
+
+  forgotPasswordPerIp(): RateLimitPolicy {
+    return { name: 'forgot:ip', limit: this.config.AUTH_RESET_REQUESTS_MAX_PER_HOUR, windowMs: HOUR, failMode: 'closed' };
+  }
+
+  forgotPasswordPerAccount(): RateLimitPolicy {
+    return { name: 'forgot:account', limit: this.config.AUTH_RESET_REQUESTS_MAX_PER_HOUR, windowMs: HOUR, failMode: 'closed' };
+  }
+}

@@ -1,0 +1,189 @@
+import { ApiRoutes, GoogleSignInResponse, MeResponse } from '@ddx/contracts';
+import { DriveEmulatorService, startDriveEmulator } from '@ddx/local-services';
+import { testServices } from '@ddx/local-services/testing';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+import { startTestApp, TestApp, testEnv } from '../../../testing/test-app';
+import { call, uniqueEmail } from '../testing/http';
+
+const CLIENT = { client_id: 'ddx-signin-test.apps.googleusercontent.com', client_secret: 'GOCSPX-test-secret' };
+const REDIRECT_URI = 'http://127.0.0.1:4200/auth/google/callback';
+
+describe('Sign in with Google (through the Drive emulator)', () => {
+  let emulator: DriveEmulatorService;
+  let api: TestApp;
+  let db: Connection;
+
+  const control = async (path: string, body: unknown) => {
+    const res = await fetch(`${emulator.url}/__emulator/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`);
+  };
+  const googleUser = async (label: string, verified = true) => {
+    const email = uniqueEmail(label);
+    await control('users', { email, email_verified: verified, name: `${label} Tester`, picture: `https://pics.example.org/${label}.png` });
+    return email;
+  };
+
+  /** What the browser does: open auth_url as `email`, follow Google's redirect back to the SPA. */
+  const consent = async (email: string): Promise<{ code: string; state: string; authUrl: URL }> => {
+    const start = await call<{ auth_url: string }>(api.url, 'GET', ApiRoutes.auth.googleAuth);
+    expect(start.status).toBe(200);
+    const authUrl = new URL(start.body.auth_url);
+    authUrl.searchParams.set('login_hint', email);
+    const res = await fetch(authUrl, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const back = new URL(res.headers.get('location') as string);
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT_URI);
+    return { code: back.searchParams.get('code') as string, state: back.searchParams.get('state') as string, authUrl };
+  };
+  const callback = (code: string, state: string) =>
+    call<GoogleSignInResponse>(api.url, 'POST', ApiRoutes.auth.googleCallback, { json: { code, state } });
+
+  beforeAll(async () => {
+    emulator = await startDriveEmulator({ dataDir: join(testServices().dataDir, `gdrive-signin-${process.pid}`) });
+    await control('oauth-clients', { ...CLIENT, redirect_uris: [REDIRECT_URI] });
+    api = await startTestApp(
+      testEnv('google', {
+        GOOGLE_OAUTH_CLIENT_ID: CLIENT.client_id,
+        GOOGLE_OAUTH_CLIENT_SECRET: CLIENT.client_secret,
+        GOOGLE_OAUTH_REDIRECT_URI: REDIRECT_URI,
+        GOOGLE_OAUTH_AUTH_URL: `${emulator.url}/o/oauth2/v2/auth`,
+        GOOGLE_OAUTH_TOKEN_URL: `${emulator.url}/token`,
+        GOOGLE_OAUTH_USERINFO_URL: `${emulator.url}/oauth2/v3/userinfo`,
+        AUTH_REGISTER_MAX_PER_IP_PER_HOUR: '1000',
+      }),
+    );
+    db = api.app.get<Connection>(getConnectionToken());
+  });
+
+  afterAll(async () => {
+    await db?.dropDatabase().catch(() => undefined);
+    await api?.close();
+    await emulator?.stop();
+  });
+
+  it('builds a Google URL with client, redirect, scopes, a random state and a PKCE challenge', async () => {
+    const a = new URL((await call<{ auth_url: string }>(api.url, 'GET', ApiRoutes.auth.googleAuth)).body.auth_url);
+    const b = new URL((await call<{ auth_url: string }>(api.url, 'GET', ApiRoutes.auth.googleAuth)).body.auth_url);
+    expect(`${a.origin}${a.pathname}`).toBe(`${emulator.url}/o/oauth2/v2/auth`);
+    expect(Object.fromEntries(a.searchParams)).toMatchObject({
+      client_id: CLIENT.client_id,
+      redirect_uri: REDIRECT_URI,
+      response_type: 'code',
+      scope: 'openid email profile',
+      code_challenge_method: 'S256',
+    });
+    expect(a.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.searchParams.get('state')).not.toBe(b.searchParams.get('state'));
+    expect(a.toString()).not.toContain(CLIENT.client_secret);
+  });
+
+  it('creates a regular account without a password on the first sign-in, and signs it in again later', async () => {
+    const email = await googleUser('gina');
+    const { code, state } = await consent(email);
+    const res = await callback(code, state);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ token_type: 'bearer', user: { email, name: 'gina Tester', picture: 'https://pics.example.org/gina.png' } });
+
+    const me = await call<MeResponse>(api.url, 'GET', ApiRoutes.auth.me, { token: res.body.access_token });
+    expect(me.body).toMatchObject({ email, role: 'regular', has_password: false, google_linked: true });
+    const stored = await db.collection('users').findOne({ email });
+    expect(stored).toMatchObject({ role: 'regular', passwordHash: null });
+
+    const again = await consent(email);
+    const second = await callback(again.code, again.state);
+    expect(second.status).toBe(200);
+    expect(await db.collection('users').countDocuments({ email })).toBe(1);
+
+    // No password yet: password sign-in and change-password do not open a back door.
+    expect((await call(api.url, 'POST', ApiRoutes.auth.token, { form: { username: email, password: '' } })).status).toBe(400);
+    expect((await call(api.url, 'POST', ApiRoutes.auth.token, { form: { username: email, password: 'anything at all' } })).body['error']).toBe(
+      'INVALID_CREDENTIALS',
+    );
+    const change = await call(api.url, 'POST', ApiRoutes.auth.changePassword, {
+      token: second.body.access_token,
+      json: { current_password: 'anything at all', new_password: 'a brand new passphrase' },
+    });
+    expect(change.status).toBe(400);
+    expect(change.body['error']).toBe('PASSWORD_NOT_SET');
+
+    const rows = await db.collection('activity_logs').find({ actorEmail: email }).toArray();
+    expect(rows.map((r) => r['action'])).toEqual(['user.register', 'user.google_login', 'user.google_login', 'user.login_failed']);
+    expect(rows[1]).toMatchObject({ details: { created: true, linked: false } });
+    expect(rows[3]).toMatchObject({ details: { reason: 'no_password' } });
+  });
+
+  it('refuses a state it did not issue, and a used one', async () => {
+    const email = await googleUser('hank');
+    const { code, state } = await consent(email);
+    const forged = await callback(code, createHash('sha256').update(state).digest('base64url'));
+    expect(forged.status).toBe(400);
+    expect(forged.body['error']).toBe('OAUTH_STATE_INVALID');
+
+    expect((await callback(code, state)).status).toBe(200);
+    const replay = await callback(code, state);
+    expect(replay.status).toBe(400);
+    expect(replay.body['error']).toBe('OAUTH_STATE_INVALID');
+  });
+
+  it('refuses a code paired with the state of another attempt (PKCE binds them)', async () => {
+    const email = await googleUser('ivy');
+    const first = await consent(email);
+    const other = (await consent(email)).state;
+    const swapped = await callback(first.code, other);
+    expect(swapped.status).toBe(400);
+    expect(swapped.body['error']).toBe('GOOGLE_SIGNIN_FAILED');
+    expect(swapped.text).not.toMatch(/invalid_grant|emulator|127\.0\.0\.1/);
+    expect(await db.collection('users').countDocuments({ email })).toBe(0);
+  });
+
+  it('refuses a Google account whose e-mail is not verified and creates nothing', async () => {
+    const email = await googleUser('jack', false);
+    const { code, state } = await consent(email);
+    const res = await callback(code, state);
+    expect(res.status).toBe(403);
+    expect(res.body['error']).toBe('GOOGLE_EMAIL_UNVERIFIED');
+    expect(await db.collection('users').countDocuments({ email })).toBe(0);
+    expect(await db.collection('activity_logs').findOne({ action: 'user.google_login_failed', actorEmail: email })).toMatchObject({
+      details: { reason: 'email_unverified' },
+    });
+  });
+
+  it('links a verified Google identity to the existing password account with that e-mail', async () => {
+    const email = await googleUser('kate');
+    const reg = await call<{ id: string }>(api.url, 'POST', ApiRoutes.auth.register, { json: { email, password: 'correct horse battery' } });
+    const { code, state } = await consent(email);
+    const res = await callback(code, state);
+    expect(res.status).toBe(200);
+    const me = await call<MeResponse>(api.url, 'GET', ApiRoutes.auth.me, { token: res.body.access_token });
+    expect(me.body).toMatchObject({ id: reg.body.id, has_password: true, google_linked: true });
+    expect((await call(api.url, 'POST', ApiRoutes.auth.token, { form: { username: email, password: 'correct horse battery' } })).status).toBe(200);
+  });
+
+  it('refuses suspended accounts', async () => {
+    const email = await googleUser('liam');
+    const first = await consent(email);
+    expect((await callback(first.code, first.state)).status).toBe(200);
+    await db.collection('users').updateOne({ email }, { $set: { status: 'suspended' } });
+    const { code, state } = await consent(email);
+    const res = await callback(code, state);
+    expect(res.status).toBe(403);
+    expect(res.body['error']).toBe('ACCOUNT_SUSPENDED');
+  });
+
+  it('is off with a clear code when no Google client is configured', async () => {
+    const plain = await startTestApp(testEnv('nogoogle'));
+    try {
+      const res = await call(plain.url, 'GET', ApiRoutes.auth.googleAuth);
+      expect(res.status).toBe(404);
+      expect(res.body['error']).toBe('GOOGLE_SIGNIN_DISABLED');
+      const cb = await call(plain.url, 'POST', ApiRoutes.auth.googleCallback, { json: { code: 'x', state: 'y'.repeat(43) } });
+      expect(cb.body['error']).toBe('GOOGLE_SIGNIN_DISABLED');
+    } finally {
+      await plain.close();
+    }
+  });
+});
