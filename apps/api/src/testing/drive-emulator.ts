@@ -1,10 +1,10 @@
 // Test-only access to the Drive emulator app, which runs in-process.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-export { startEmulator, type RunningEmulator } from '../../../gdrive-emulator/src/emulator';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-export { EmulatorControl, type EmulatorAccount } from '../../../gdrive-emulator/src/testing/emulator-control';
+import { EmulatorControl, type EmulatorAccount } from '../../../gdrive-emulator/src/testing/emulator-control';
 
-import type { EmulatorAccount } from '../../../gdrive-emulator/src/testing/emulator-control';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+export { startEmulator, type RunningEmulator } from '../../../gdrive-emulator/src/emulator';
+export { EmulatorControl, type EmulatorAccount };
 
 /** GDRIVE_ACCOUNTS_JSON for the api, from emulator accounts. */
 export function accountsJson(accounts: EmulatorAccount[]): string {

@@ -13,8 +13,9 @@ export class TcpSwitch {
   ) {}
 
   static async start(targetPort: number, enabled = true): Promise<TcpSwitch> {
-    let self: TcpSwitch | undefined;
+    const ref: { self?: TcpSwitch } = {};
     const server = createServer((client) => {
+      const self = ref.self;
       if (!self?.enabled) {
         client.destroy();
         return;
@@ -22,7 +23,7 @@ export class TcpSwitch {
       const upstream = connect(targetPort, '127.0.0.1');
       for (const s of [client, upstream]) {
         self.sockets.add(s);
-        s.on('close', () => self?.sockets.delete(s));
+        s.on('close', () => self.sockets.delete(s));
         s.on('error', () => undefined);
       }
       client.pipe(upstream).pipe(client);
@@ -31,8 +32,9 @@ export class TcpSwitch {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const address = server.address();
-    self = new TcpSwitch(server, typeof address === 'object' && address ? address.port : 0);
+    const self = new TcpSwitch(server, typeof address === 'object' && address ? address.port : 0);
     self.enabled = enabled;
+    ref.self = self;
     return self;
   }
 

@@ -2,7 +2,7 @@ import { FileMeta, InitiateUploadResponse } from '@ddx/contracts';
 import { RunningApp, startApp } from '@ddx/local-services';
 import { testWebdav } from '@ddx/local-services/testing';
 import { FileDoc, FileRepository } from '@ddx/server-database';
-import { DriveAccountPool } from '@ddx/server-drive';
+import { DriveAccountPool, DriveClient } from '@ddx/server-drive';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, Types } from 'mongoose';
 import { createHash, randomBytes } from 'node:crypto';
@@ -132,7 +132,7 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     const data = randomBytes(3 * MiB + 9);
     const id = await upload('fallback.bin', data);
     const f = await backedUp(id);
-    const pool = api.app.get(DriveAccountPool);
+    const pool = api.app.get(DriveAccountPool) as DriveAccountPool<DriveClient>;
 
     await pool.setEnabled(f.driveAccountId as string, false);
     let r = await get(id);
@@ -258,7 +258,7 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     const data = randomBytes(2 * MiB);
     const id = await upload('gone.bin', data, 'application/octet-stream', auth);
     const f = await backedUp(id);
-    const pool = api.app.get(DriveAccountPool);
+    const pool = api.app.get(DriveAccountPool) as DriveAccountPool<DriveClient>;
     const usageBefore = (await pool.get(f.driveAccountId as string))?.quotaUsageBytes as number;
 
     expect((await fetch(`${api.url}/api/v1/files/${id}`, { method: 'DELETE' })).status).toBe(401);

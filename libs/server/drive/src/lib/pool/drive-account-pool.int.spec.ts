@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { startEmulator, type RunningEmulator } from '../../../../../../apps/gdrive-emulator/src/emulator';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { EmulatorControl } from '../../../../../../apps/gdrive-emulator/src/testing/emulator-control';
-import { SecretBox } from '../../../../database/src/lib/secret-box';
+import { SecretBox } from '@ddx/server-database';
 import { DriveClient } from '../drive-client';
 import type { DriveCredential } from '../drive-credential';
 import { DriveAccountPool, NoStorageAvailableError } from './drive-account-pool';
