@@ -1,14 +1,15 @@
 /**
  * `npm start`: builds the product and runs all of it on one origin —
  * MongoDB (FerretDB or MONGO_URL), Redis (or REDIS_URL), the Google Drive
- * emulator, the api (serving the SPA) and the worker — with data under
+ * emulator, a WebDAV server for backups (Apache or in-process, or WEBDAV_URL),
+ * the api (serving the SPA) and the worker — with data under
  * ./.data. Ctrl-C stops every child process.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { mongoUrlFor, repoRoot, RunningApp, startApp, startLocalServices } from './local-services/src';
+import { mongoUrlFor, repoRoot, RunningApp, startApp, startLocalServices, webdavEnv } from './local-services/src';
 import { localDriveSetup } from './local-services/src/local-drive-setup';
 
 const root = repoRoot(__dirname);
@@ -55,8 +56,14 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
 
   say(`Starting local services (data in ${dataDir})…`);
-  const services = await startLocalServices({ dataDir, persistent: true, logDir: join(dataDir, 'logs') });
+  const services = await startLocalServices({ dataDir, persistent: true, logDir: join(dataDir, 'logs'), webdav: true });
   stopping.push(services.stop);
+  const webdav = services.webdav;
+  if (webdav?.kind === 'external') say(`Backups go to WEBDAV_URL (${webdav.url}).`);
+  else if (webdav) {
+    const server = webdav.kind === 'apache' ? 'Apache mod_dav' : `the in-process WebDAV server${webdav.fallbackReason ? ` (Apache not used: ${webdav.fallbackReason})` : ''}`;
+    say(`Backups go to ${server} at ${webdav.url}, files under ${webdav.rootDir}.`);
+  }
   const drive = await localDriveSetup(join(dataDir, 'gdrive'), join(dataDir, 'logs'));
   stopping.push(drive.stop);
 
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
     REDIS_URL: services.redisUrl,
     WEB_DIST_DIR: join(root, 'dist/apps/web/browser'),
     DATA_DIR: dataDir,
+    ...(webdav ? webdavEnv(webdav) : {}),
     ...drive.env,
   };
   const apps: RunningApp[] = [];

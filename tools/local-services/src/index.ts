@@ -7,3 +7,4 @@ export * from './redis';
 export * from './repo-root';
 export * from './app-process';
 export * from './drive-emulator';
+export * from './webdav';

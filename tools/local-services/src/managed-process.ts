@@ -12,6 +12,12 @@ export interface ManagedProcessOptions {
   readyTimeoutMs?: number;
   /** Where stdout/stderr go: a file path, 'inherit' (prefixed lines) or 'ignore'. */
   output?: string | 'inherit' | 'ignore';
+  /**
+   * Run in its own process group and signal the whole group. For servers that
+   * fork workers (Apache): a SIGKILL of the parent alone leaves the workers
+   * holding the port.
+   */
+  processGroup?: boolean;
 }
 
 const running = new Set<ManagedProcess>();
@@ -39,6 +45,7 @@ export class ManagedProcess {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup ?? false,
     };
     this.child = spawn(options.command, options.args, spawnOptions);
     running.add(this);
@@ -87,14 +94,27 @@ export class ManagedProcess {
 
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.running) return;
-    this.child.kill('SIGTERM');
+    this.signal('SIGTERM');
     const timer = setTimeout(() => this.killNow(), timeoutMs);
     await this.exited;
     clearTimeout(timer);
   }
 
   killNow(): void {
-    if (this.running) this.child.kill('SIGKILL');
+    if (this.running) this.signal('SIGKILL');
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (this.options.processGroup && pid) {
+      try {
+        process.kill(-pid, signal);
+        return;
+      } catch {
+        // group already gone: fall back to the child itself
+      }
+    }
+    this.child.kill(signal);
   }
 
   private onOutput(chunk: string): void {
