@@ -5,3 +5,5 @@ export * from './lib/permissions';
 export * from './lib/routes';
 export * from './lib/upload.schema';
 export * from './lib/download.schema';
+export * from './lib/admin.schema';
+export * from './lib/live-events.schema';

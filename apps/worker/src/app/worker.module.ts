@@ -8,6 +8,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BackupProcessor } from './backup/backup.processor';
 import { CleanupProcessor } from './cleanup/cleanup.processor';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { WorkerHeartbeat } from './heartbeat';
 import { RedisWatchdog } from './redis-watchdog';
 import { SystemProcessor } from './system/system.processor';
 
@@ -17,7 +18,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [config, DatabaseModule, RedisModule, QueueModule, DrivePoolModule, UploadsDataModule, BackupStoreModule],
-      providers: [SystemProcessor, MaintenanceProcessor, BackupProcessor, CleanupProcessor, RedisWatchdog],
+      providers: [SystemProcessor, MaintenanceProcessor, BackupProcessor, CleanupProcessor, RedisWatchdog, WorkerHeartbeat],
     };
   }
 }

@@ -2,3 +2,4 @@ export * from './lib/queue-names';
 export * from './lib/queue.module';
 export * from './lib/redis-options';
 export * from './lib/redis.module';
+export * from './lib/live-events.publisher';

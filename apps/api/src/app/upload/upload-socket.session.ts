@@ -1,5 +1,6 @@
 import { UPLOAD_MAX_FRAMES_IN_FLIGHT, UploadErrorCode, UploadServerMessage } from '@ddx/contracts';
 import { FileDoc, FileRepository, SecretBox } from '@ddx/server-database';
+import { LiveEventsPublisher } from '@ddx/server-queue';
 import { ChunkResult, DriveAccountPool, DriveClient, DriveError, DriveUploadedFile, NoStorageAvailableError } from '@ddx/server-drive';
 import { UploadLedger } from '@ddx/server-uploads';
 import { Logger } from '@nestjs/common';
@@ -13,6 +14,7 @@ export interface UploadSocketDeps {
   ledger: UploadLedger;
   pool: DriveAccountPool;
   secrets: SecretBox;
+  events: LiveEventsPublisher;
   chunkSize: number;
   /** Attempts per Drive call on transient errors before the socket gives up (the upload stays resumable). */
   maxAttempts: number;
@@ -52,6 +54,7 @@ export class UploadSocketSession {
   private hasher: ResumableMd5 | null = null;
   private pumping?: Promise<void>;
   private closed = false;
+  private lastProgressEventAt = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -79,6 +82,7 @@ export class UploadSocketSession {
       if (this.closed) return;
       this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
       this.send({ type: 'ready', offset: this.committed, chunk_size: this.deps.chunkSize, size: this.file.sizeBytes });
+      this.deps.events.publish({ type: 'upload.started', fileId: this.file._id, filename: this.file.filename, size: this.file.sizeBytes, resumedAt: this.committed });
       if (this.file.sizeBytes === 0) await this.finishEmpty();
     } catch (e) {
       await this.fail(e);
@@ -161,6 +165,10 @@ export class UploadSocketSession {
     }
     this.committed = end;
     this.send({ type: 'progress', value: Math.floor((100 * end) / this.file.sizeBytes), offset: end });
+    if (Date.now() - this.lastProgressEventAt >= 1000) {
+      this.lastProgressEventAt = Date.now();
+      this.deps.events.publish({ type: 'upload.progress', fileId: this.file._id, offset: end, size: this.file.sizeBytes });
+    }
   }
 
   /** One chunk PUT; on a broken connection or 5xx the committed offset is asked for instead. */
@@ -295,6 +303,7 @@ export class UploadSocketSession {
     this.committed = f.sizeBytes;
     this.send({ type: 'progress', value: 100, offset: f.sizeBytes });
     this.send({ type: 'success', value: `/api/v1/download/stream/${f._id}`, file_id: f._id });
+    this.deps.events.publish({ type: 'upload.completed', fileId: f._id, filename: f.filename, size: f.sizeBytes });
     this.close(1000);
   }
 
@@ -316,6 +325,7 @@ export class UploadSocketSession {
     if (end.code === 'CLOSED') return;
     this.closed = true;
     if (end.endUpload) await this.deps.ledger.end(this.file._id, end.endUpload, end.code).catch(() => undefined);
+    this.deps.events.publish({ type: 'upload.failed', fileId: this.file._id, code: end.code });
     this.send({ type: 'error', code: end.code, value: end.userMessage });
     this.close(end.closeCode);
   }

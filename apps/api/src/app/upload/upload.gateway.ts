@@ -1,7 +1,7 @@
 import { UPLOAD_CHUNK_SIZE, UploadErrorCode, WS_UPLOAD_PREFIX } from '@ddx/contracts';
 import { FileRepository, SecretBox } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { REDIS } from '@ddx/server-queue';
+import { LiveEventsPublisher, REDIS } from '@ddx/server-queue';
 import { UploadLedger } from '@ddx/server-uploads';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -27,6 +27,7 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
     private readonly ledger: UploadLedger,
     private readonly pool: DriveAccountPool,
     private readonly secrets: SecretBox,
+    private readonly events: LiveEventsPublisher,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -69,6 +70,7 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
       ledger: this.ledger,
       pool: this.pool,
       secrets: this.secrets,
+      events: this.events,
       chunkSize: UPLOAD_CHUNK_SIZE,
       maxAttempts: 5,
       retryBaseMs: 300,

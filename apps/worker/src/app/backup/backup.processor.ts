@@ -2,7 +2,7 @@ import { BackupStore, parentPath } from '@ddx/server-backup';
 import { AppConfig } from '@ddx/server-config';
 import { FileDoc, FileRepository } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { BackupCopyJobData, QueueName } from '@ddx/server-queue';
+import { BackupCopyJobData, LiveEventsPublisher, QueueName } from '@ddx/server-queue';
 import { BACKUP_STORE } from '@ddx/server-uploads';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
@@ -30,6 +30,7 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
     private readonly files: FileRepository,
     private readonly pool: DriveAccountPool,
     private readonly config: AppConfig,
+    private readonly events: LiveEventsPublisher,
     @Inject(BACKUP_STORE) private readonly store: BackupStore | null,
   ) {
     super();
@@ -81,6 +82,7 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
     }
     await this.files.setBackup(file._id, { backupStatus: 'completed', backupPath: path, backupError: null, backedUpAt: new Date() });
     this.logger.log({ msg: 'file backed up', fileId: file._id, bytes: file.sizeBytes });
+    this.events.publish({ type: 'backup.completed', fileId: file._id, size: file.sizeBytes });
     return { status: 'copied', path };
   }
 
@@ -98,6 +100,7 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
     await this.files.setBackup(job.data.fileId, { backupStatus: final ? 'failed' : 'queued', backupError: error.message.slice(0, 500) });
+    this.events.publish({ type: 'backup.failed', fileId: job.data.fileId, reason: error.message.slice(0, 300), final });
     this.logger.warn({ msg: final ? 'backup failed for good' : 'backup attempt failed; will retry', fileId: job.data.fileId, attempt: job.attemptsMade, err: error.message });
   }
 }

@@ -1,7 +1,7 @@
 import { AppConfig } from '@ddx/server-config';
 import { DriveAccountPool } from '@ddx/server-drive';
 import { FileRepository } from '@ddx/server-database';
-import { BackupCopyJobData, MaintenanceJob, QueueName } from '@ddx/server-queue';
+import { BackupCopyJobData, LiveEventsPublisher, MaintenanceJob, QueueName } from '@ddx/server-queue';
 import { sweepBackups, UploadLedger } from '@ddx/server-uploads';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
@@ -21,6 +21,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     private readonly ledger: UploadLedger,
     private readonly config: AppConfig,
     private readonly files: FileRepository,
+    private readonly events: LiveEventsPublisher,
     @InjectQueue(QueueName.maintenance) private readonly queue: Queue,
     @InjectQueue(QueueName.backup) private readonly backups: Queue<BackupCopyJobData>,
   ) {
@@ -38,7 +39,13 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
       case MaintenanceJob.refreshDriveAccounts: {
+        const before = new Map((await this.pool.list()).map((a) => [a._id, a.health]));
         const accounts = await this.pool.refreshAll();
+        for (const a of accounts) {
+          if (before.get(a._id) !== a.health) {
+            this.events.publish({ type: 'account.health', accountId: a._id, label: a.label, health: a.health, lastError: a.lastError });
+          }
+        }
         const unhealthy = accounts.filter((a) => a.health !== 'healthy').length;
         if (unhealthy) this.logger.warn({ msg: 'Drive accounts not healthy', unhealthy, total: accounts.length });
         return { accounts: accounts.length, unhealthy };

@@ -2,9 +2,12 @@ import { AppConfig } from '@ddx/server-config';
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 
+import { LiveEventsPublisher } from './live-events.publisher';
 import { redisOptionsFromUrl } from './redis-options';
+import { REDIS } from './redis.token';
 
-export const REDIS = Symbol('REDIS');
+export { REDIS };
+
 
 /**
  * One shared command connection per process for locks, counters and pub/sub
@@ -27,8 +30,9 @@ export const REDIS = Symbol('REDIS');
           retryStrategy: (times) => Math.min(times * 200, 2000),
         }),
     },
+    LiveEventsPublisher,
   ],
-  exports: [REDIS],
+  exports: [REDIS, LiveEventsPublisher],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -1,4 +1,4 @@
-import { Model } from 'mongoose';
+import { AccumulatorOperator, Model } from 'mongoose';
 
 import { FileDoc } from './file.schema';
 
@@ -125,6 +125,11 @@ export class FileRepository {
     return { items, total };
   }
 
+  /** Uploads with a socket or session in progress (for live monitoring). */
+  countActive(): Promise<number> {
+    return this.model.countDocuments({ status: { $in: ACTIVE } }).exec();
+  }
+
   async incrementDownloads(id: string): Promise<void> {
     await this.model.updateOne({ _id: id }, { $inc: { downloadCount: 1 } }).exec();
   }
@@ -165,4 +170,194 @@ export class FileRepository {
     const res = await this.model.updateOne({ _id: id, status: 'deleted', purgedAt: null }, { $set: { purgedAt: now } }).exec();
     return res.modifiedCount === 1;
   }
+
+  // ------------------------------------------------------------ admin queries
+
+  /** One page of files matching every given criterion (the admin file browser). */
+  async search(query: FileSearch): Promise<{ items: FileDoc[]; total: number }> {
+    const filter = fileSearchFilter(query);
+    const [items, total] = await Promise.all([
+      this.model
+        .find(filter)
+        .sort({ [query.sort.field]: query.sort.direction, _id: 1 })
+        .skip(query.skip)
+        .limit(query.limit)
+        .lean<FileDoc[]>()
+        .exec(),
+      this.model.countDocuments(filter).exec(),
+    ]);
+    return { items, total };
+  }
+
+  /**
+   * Completed files and their bytes per owner, for a page of users: two
+   * grouped aggregations in all, never one query per user. (FerretDB 1.24
+   * computes only the first accumulator of a $group, hence one per pass.)
+   */
+  usageByOwners(ownerIds: string[]): Promise<Map<string, FileUsage>> {
+    if (ownerIds.length === 0) return Promise.resolve(new Map());
+    return this.usageBy('$ownerId', { ownerId: { $in: ownerIds }, status: 'completed' });
+  }
+
+  /** Completed files and their bytes per Drive account. */
+  usageByAccounts(): Promise<Map<string, FileUsage>> {
+    return this.usageBy('$driveAccountId', { status: 'completed', driveAccountId: { $ne: null } });
+  }
+
+  /** Files of an owner, any status but deleted, oldest first. */
+  findByOwner(ownerId: string): Promise<FileDoc[]> {
+    return this.model
+      .find({ ownerId, status: { $ne: 'deleted' } })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<FileDoc[]>()
+      .exec();
+  }
+
+  /** Files on a Drive account in the given statuses. */
+  findByAccount(accountId: string, statuses: FileDoc['status'][]): Promise<FileDoc[]> {
+    return this.model
+      .find({ driveAccountId: accountId, status: { $in: statuses } })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<FileDoc[]>()
+      .exec();
+  }
+
+  /** Every record that points to a Drive file on the account (any status), ids and state only. */
+  driveRecordsOfAccount(accountId: string): Promise<DriveRecord[]> {
+    return this.model
+      .find({ driveAccountId: accountId, driveFileId: { $ne: null } })
+      .select({ _id: 1, driveFileId: 1, status: 1, filename: 1, sizeBytes: 1, backupStatus: 1, backupPath: 1 })
+      .lean<DriveRecord[]>()
+      .exec();
+  }
+
+  /** Quarantine flag; returns the file after the change, or null when unknown. */
+  setQuarantined(id: string, quarantined: boolean): Promise<FileDoc | null> {
+    return this.model.findByIdAndUpdate(id, { $set: { quarantined } }, { new: true }).lean<FileDoc>().exec();
+  }
+
+  /**
+   * The Drive account is leaving the pool: its files keep their records but
+   * no longer point to it (downloads fall back to the backup copy, purges
+   * skip Drive). Returns how many records changed.
+   */
+  async detachFromAccount(accountId: string): Promise<number> {
+    const res = await this.model.updateMany({ driveAccountId: accountId }, { $set: { driveAccountId: null, driveFileId: null } }).exec();
+    return res.modifiedCount;
+  }
+
+  /** Completed files per backup status. */
+  async countByBackupStatus(): Promise<Record<string, number>> {
+    const rows = await this.model
+      .aggregate<{ _id: string | null; n: number }>([{ $match: { status: 'completed' } }, { $group: { _id: '$backupStatus', n: { $sum: 1 } } }])
+      .exec();
+    return Object.fromEntries(rows.map((r) => [r._id ?? 'none', r.n]));
+  }
+
+  /** The completed file backed up most recently. */
+  lastBackedUp(): Promise<FileDoc | null> {
+    return this.model.findOne({ backedUpAt: { $ne: null } }).sort({ backedUpAt: -1 }).lean<FileDoc>().exec();
+  }
+
+  /** The most recent final backup failure. */
+  lastBackupFailure(): Promise<FileDoc | null> {
+    return this.model.findOne({ status: 'completed', backupStatus: 'failed' }).sort({ updatedAt: -1 }).lean<FileDoc>().exec();
+  }
+
+  async listFailedBackups(page: number, limit: number): Promise<{ items: FileDoc[]; total: number }> {
+    const filter = { status: 'completed', backupStatus: 'failed' };
+    const [items, total] = await Promise.all([
+      this.model
+        .find(filter)
+        .sort({ updatedAt: -1, _id: 1 })
+        .skip((page - 1) * limit)
+        .limit(limit)
+        .lean<FileDoc[]>()
+        .exec(),
+      this.model.countDocuments(filter).exec(),
+    ]);
+    return { items, total };
+  }
+
+  /** Ids of completed files in the given backup statuses, oldest first, and how many there are in all. */
+  async idsByBackupStatus(statuses: FileDoc['backupStatus'][], limit: number): Promise<{ ids: string[]; total: number }> {
+    const filter = { status: 'completed', backupStatus: { $in: statuses } };
+    const [docs, total] = await Promise.all([
+      this.model.find(filter).select({ _id: 1 }).sort({ completedAt: 1, _id: 1 }).limit(limit).lean<Array<{ _id: string }>>().exec(),
+      this.model.countDocuments(filter).exec(),
+    ]);
+    return { ids: docs.map((d) => d._id), total };
+  }
+
+  private async usageBy(key: string, match: Record<string, unknown>): Promise<Map<string, FileUsage>> {
+    const group = (accumulator: AccumulatorOperator) =>
+      this.model.aggregate<{ _id: string | null; v: number }>([{ $match: match }, { $group: { _id: key, v: accumulator } }]).exec();
+    const [counts, sums] = await Promise.all([group({ $sum: 1 }), group({ $sum: '$sizeBytes' })]);
+    const out = new Map<string, FileUsage>();
+    for (const c of counts) if (c._id) out.set(String(c._id), { count: c.v, bytes: 0 });
+    for (const s of sums) {
+      const entry = s._id ? out.get(String(s._id)) : undefined;
+      if (entry) entry.bytes = s.v;
+    }
+    return out;
+  }
+}
+
+export interface FileUsage {
+  count: number;
+  bytes: number;
+}
+
+export type DriveRecord = Pick<FileDoc, '_id' | 'driveFileId' | 'status' | 'filename' | 'sizeBytes' | 'backupStatus' | 'backupPath'>;
+
+export type FileSortField = 'createdAt' | 'sizeBytes' | 'filename' | 'status' | 'backupStatus';
+
+/** Criteria of FileRepository.search; unset fields do not filter. */
+export interface FileSearch {
+  /** Literal text anywhere in the file name, case-insensitive (escaped here). */
+  nameContains?: string;
+  /** Content types starting with one of these (literal prefixes, escaped here). */
+  contentTypePrefixes?: string[];
+  /** Exact content types (alternative to the prefixes). */
+  contentTypes?: string[];
+  sizeMin?: number;
+  sizeMax?: number;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** null: anonymous uploads. */
+  ownerId?: string | null;
+  /** Allowed statuses; unset: every status but deleted. */
+  statuses?: FileDoc['status'][];
+  backupStatus?: FileDoc['backupStatus'];
+  driveAccountId?: string;
+  quarantined?: boolean;
+  sort: { field: FileSortField; direction: 1 | -1 };
+  skip: number;
+  limit: number;
+}
+
+/** Escapes text for use inside a regular expression. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+function fileSearchFilter(q: FileSearch): Record<string, unknown> {
+  const f: Record<string, unknown> = {};
+  if (q.nameContains) f['filename'] = { $regex: escapeRegex(q.nameContains), $options: 'i' };
+  const types: Array<Record<string, unknown>> = [];
+  for (const prefix of q.contentTypePrefixes ?? []) types.push({ contentType: { $regex: `^${escapeRegex(prefix)}`, $options: 'i' } });
+  if (q.contentTypes?.length) types.push({ contentType: { $in: q.contentTypes } });
+  if (types.length) f['$or'] = types;
+  if (q.sizeMin !== undefined || q.sizeMax !== undefined) {
+    f['sizeBytes'] = { ...(q.sizeMin !== undefined ? { $gte: q.sizeMin } : {}), ...(q.sizeMax !== undefined ? { $lte: q.sizeMax } : {}) };
+  }
+  if (q.createdFrom || q.createdTo) {
+    f['createdAt'] = { ...(q.createdFrom ? { $gte: q.createdFrom } : {}), ...(q.createdTo ? { $lte: q.createdTo } : {}) };
+  }
+  if (q.ownerId !== undefined) f['ownerId'] = q.ownerId;
+  f['status'] = q.statuses?.length ? { $in: q.statuses } : { $ne: 'deleted' };
+  if (q.backupStatus) f['backupStatus'] = q.backupStatus;
+  if (q.driveAccountId) f['driveAccountId'] = q.driveAccountId;
+  if (q.quarantined !== undefined) f['quarantined'] = q.quarantined;
+  return f;
 }
