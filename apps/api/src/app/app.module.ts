@@ -4,13 +4,17 @@ import { DrivePoolModule } from '@ddx/server-drive';
 import { QueueModule, RedisModule } from '@ddx/server-queue';
 import { BackupStoreModule, UploadsDataModule } from '@ddx/server-uploads';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
 import { ActivityModule } from './activity/activity.module';
+import { AdminModule } from './admin/admin.module';
 import { AdminAuthModule } from './admin/auth/admin-auth.module';
+import { AdminConfigModule } from './admin/config/admin-config.module';
+import { AdminLiveModule } from './admin/live/admin-live.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ContractValidationInterceptor } from './common/contract-validation.interceptor';
+import { MaintenanceGuard } from './common/maintenance.guard';
 import { DownloadModule } from './download/download.module';
 import { HealthModule } from './health/health.module';
 import { OpenApiModule } from './openapi/openapi.module';
@@ -42,10 +46,14 @@ export class AppModule {
         UploadModule,
         BackupStoreModule,
         DownloadModule,
+        AdminModule,
+        AdminLiveModule,
+        AdminConfigModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_INTERCEPTOR, useClass: ContractValidationInterceptor },
+        { provide: APP_GUARD, useClass: MaintenanceGuard },
       ],
     };
   }

@@ -25,8 +25,12 @@ export const settingsSchema = z.object({
   passwordResetTtlMinutes: z.number().int().min(5).max(24 * 60),
 
   // --- uploads (enforced by UploadService; defaults are the original product's) ---
-  /** New uploads are refused with 503 MAINTENANCE while on. */
+  /** While on, the api answers 503 MAINTENANCE to everyone but admins (health and sign-in stay open). */
   maintenanceMode: z.boolean(),
+  /** Shown to people while maintenance mode is on. */
+  maintenanceMessage: z.string().max(500),
+  /** Files one batch upload may hold. */
+  maxFilesPerBatch: z.number().int().min(1).max(100),
   anonymousUploadsAllowed: z.boolean(),
   anonymousMaxFileBytes: z.number().int().min(1),
   anonymousDailyBytes: z.number().int().min(0),

@@ -13,7 +13,8 @@ export function formatBytes(bytes: number): string {
 }
 
 export const UploadErrors = {
-  maintenance: () => new AppException(503, UploadErrorCode.MAINTENANCE, 'Uploads are paused for maintenance. Please try again later.'),
+  maintenance: (message: string) => new AppException(503, UploadErrorCode.MAINTENANCE, message),
+  tooManyFiles: (max: number) => new AppException(400, ErrorCode.VALIDATION, `A batch can hold at most ${max} files.`),
   anonymousClosed: () => new AppException(401, ErrorCode.UNAUTHORIZED, 'Please sign in to upload files.'),
   typeBlocked: (what: string) => new AppException(400, UploadErrorCode.TYPE_BLOCKED, `Files of type ${what} are not allowed for security reasons.`),
   tooLarge: (max: number) => new AppException(413, UploadErrorCode.FILE_TOO_LARGE, `This file is larger than the ${formatBytes(max)} limit per file.`),

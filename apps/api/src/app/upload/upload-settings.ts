@@ -3,6 +3,8 @@ const GiB = 1024 ** 3;
 /** Upload rules an admin can change (settings), with the original product's defaults. */
 export interface UploadSettings {
   maintenanceMode: boolean;
+  maintenanceMessage: string;
+  maxFilesPerBatch: number;
   anonymousUploadsAllowed: boolean;
   anonymousMaxFileBytes: number;
   anonymousDailyBytes: number;
@@ -16,6 +18,8 @@ export interface UploadSettings {
 
 export const UPLOAD_SETTINGS_DEFAULTS: Readonly<UploadSettings> = Object.freeze<UploadSettings>({
   maintenanceMode: false,
+  maintenanceMessage: 'DirectDriveX is down for maintenance. Please come back shortly.',
+  maxFilesPerBatch: 5,
   anonymousUploadsAllowed: true,
   anonymousMaxFileBytes: 2 * GiB,
   anonymousDailyBytes: 2 * GiB,

@@ -53,6 +53,7 @@ export class UploadService {
   /** All files are checked before any is opened; a failure rolls back the ones opened. */
   async initiateBatch(specs: FileSpec[], actor: UploadActor): Promise<{ batch_id: string; files: InitiateUploadResponse[] }> {
     const settings = await this.policy.current();
+    if (specs.length > settings.maxFilesPerBatch) throw UploadErrors.tooManyFiles(settings.maxFilesPerBatch);
     for (const spec of specs) this.check(spec, actor, settings);
     const batchId = randomUUID();
     const opened: InitiateUploadResponse[] = [];
@@ -99,7 +100,7 @@ export class UploadService {
   }
 
   private check(spec: FileSpec, actor: UploadActor, settings: UploadSettings): void {
-    if (settings.maintenanceMode) throw UploadErrors.maintenance();
+    if (settings.maintenanceMode) throw UploadErrors.maintenance(settings.maintenanceMessage);
     if (!actor.userId && !settings.anonymousUploadsAllowed) throw UploadErrors.anonymousClosed();
     const name = sanitizeFilename(spec.filename);
     const ext = extensionOf(name);
