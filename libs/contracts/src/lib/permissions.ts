@@ -45,8 +45,13 @@ export const Permission = {
   viewStorage: 'storage.read',
   /** Add, enable/disable, refresh storage accounts. */
   manageStorage: 'storage.manage',
-  /** Remove accounts, delete-all-files, reset-all usage (superadmin only). */
+  /**
+   * Force-remove accounts that still hold files, delete-all-files, reset-all
+   * usage (superadmin only). Removing an empty account needs manageStorage.
+   */
   destructiveStorage: 'storage.destructive',
+  /** See the backup summary, queue and failures. */
+  viewBackups: 'backups.read',
   /** Trigger and retry backups. */
   manageBackups: 'backups.manage',
   /** Read the activity log. */
@@ -75,6 +80,7 @@ const ADMIN_PERMISSIONS: readonly Permission[] = [
   Permission.manageFiles,
   Permission.viewStorage,
   Permission.manageStorage,
+  Permission.viewBackups,
   Permission.manageBackups,
   Permission.viewActivityLogs,
   Permission.sendNotifications,
@@ -120,4 +126,14 @@ export function canAssignRole(actor: Role, from: Role, to: Role): boolean {
   if (from === to) return false;
   if (from === Role.superadmin) return false;
   return hasPermissions(actor, [Permission.manageRoles]);
+}
+
+/**
+ * May `actor` set a new password for an account whose role is `target`?
+ * As canModerate, except that a superadmin may also reset another
+ * superadmin's password (an admin never can).
+ */
+export function canResetPassword(actor: Role, target: Role): boolean {
+  if (target === Role.superadmin) return actor === Role.superadmin;
+  return canModerate(actor, target);
 }

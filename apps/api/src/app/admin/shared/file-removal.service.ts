@@ -1,0 +1,46 @@
+import { FileDoc, FileRepository } from '@ddx/server-database';
+import { CleanupJob, CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
+import { UploadLedger } from '@ddx/server-uploads';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+
+export interface Removal {
+  /** The record is now `deleted` (false: it already was, or it vanished). */
+  removed: boolean;
+  /** A purge job will remove the Drive and WebDAV copies and give the bytes back. */
+  purgeQueued: boolean;
+  /** It was an upload in flight, now cancelled. */
+  cancelledUpload: boolean;
+}
+
+/**
+ * Deleting a file the way owners do (download.service deleteOwn): an upload
+ * in flight is cancelled (its reservations released), the record turns
+ * `deleted` at once so nothing serves it, and a stored file gets a cleanup
+ * job (jobId = file id) that purges both copies and gives its bytes back.
+ */
+@Injectable()
+export class FileRemoval {
+  constructor(
+    private readonly files: FileRepository,
+    private readonly ledger: UploadLedger,
+    @InjectQueue(QueueName.cleanup) private readonly cleanup: Queue<CleanupPurgeJobData>,
+  ) {}
+
+  async remove(file: FileDoc): Promise<Removal> {
+    const result: Removal = { removed: false, purgeQueued: false, cancelledUpload: false };
+    if (file.status === 'deleted') return result;
+    if (file.status === 'pending' || file.status === 'uploading') {
+      result.cancelledUpload = await this.ledger.end(file._id, 'cancelled', 'CANCELLED');
+    }
+    const before = await this.files.markDeleted(file._id, new Date());
+    if (!before) return result;
+    result.removed = true;
+    if (before.status === 'completed') {
+      await this.cleanup.add(CleanupJob.purge, { fileId: file._id }, { jobId: file._id, attempts: 10, backoff: { type: 'exponential', delay: 5000 } });
+      result.purgeQueued = true;
+    }
+    return result;
+  }
+}
