@@ -1,12 +1,15 @@
-import { ApiRoutes, UploadErrorCode } from '@ddx/contracts';
-import { freePort, repoRoot, RunningApp, startApp } from '@ddx/local-services';
+import { ApiRoutes, InitiateUploadResponse, LiveEvent, UploadErrorCode } from '@ddx/contracts';
+import { DriveEmulatorService, freePort, repoRoot, RunningApp, startApp, startDriveEmulator } from '@ddx/local-services';
 import { isolatedNames, testServices } from '@ddx/local-services/testing';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 
+// Test-only: the protocol client the api's own tests use.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { runUpload } from '../../api/src/testing/upload-client';
 import { header, HttpResult, send } from './support/http-client';
 import { AccessLogEntry, NginxInstance, startNginx } from './support/nginx-instance';
 
@@ -22,12 +25,19 @@ describe('nginx in front of two api replicas and the built SPA', () => {
   let apis: RunningApp[] = [];
   let apiLogs: string[] = [];
   let nginx: NginxInstance;
+  let drive: DriveEmulatorService;
+  let apiEnv: Record<string, string>;
+  const ADMIN = { email: 'root@example.com', password: 'Sup3r-admin-pass-for-deploy' };
 
   beforeAll(async () => {
     if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`${webRoot}/index.html is missing: run \`npx nx build web\` first`);
     logDir = mkdtempSync(join(tmpdir(), 'ddx-deploy-api-'));
     // One database and Redis prefix for both replicas, as in production.
     const names = isolatedNames('deploy');
+    drive = await startDriveEmulator({ dataDir: join(logDir, 'gdrive') });
+    const account = (await (
+      await fetch(`${drive.url}/__emulator/accounts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ limit: 1024 ** 3 }) })
+    ).json()) as { credentials: { oauth: { client_id: string; client_secret: string; refresh_token: string } } };
     const env = {
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
@@ -38,7 +48,13 @@ describe('nginx in front of two api replicas and the built SPA', () => {
       REDIS_PREFIX: names.redisPrefix,
       // nginx is the only proxy whose X-Forwarded-* the api believes.
       TRUSTED_PROXIES: '127.0.0.1',
+      GDRIVE_API_ROOT: drive.apiRoot,
+      GDRIVE_ACCOUNTS_JSON: JSON.stringify([account.credentials.oauth]),
+      SUPERADMIN_EMAIL: ADMIN.email,
+      SUPERADMIN_PASSWORD: ADMIN.password,
+      AUTH_LOGIN_MAX_FAILURES_PER_IP: '3',
     };
+    apiEnv = env;
     apiLogs = [join(logDir, 'api-1.log'), join(logDir, 'api-2.log')];
     apis = await Promise.all(apiLogs.map((log) => startApp('api', env, { log })));
     nginx = await startNginx({ api: apis.map((a) => new URL(a.url as string).host), webRoot, port: await freePort() });
@@ -47,6 +63,7 @@ describe('nginx in front of two api replicas and the built SPA', () => {
   afterAll(async () => {
     await nginx?.stop();
     await Promise.all(apis.map((a) => a.stop()));
+    await drive?.stop();
     if (logDir) rmSync(logDir, { recursive: true, force: true });
   });
 
@@ -258,6 +275,100 @@ describe('nginx in front of two api replicas and the built SPA', () => {
     });
   });
 
+  describe('product flows through nginx (real api replicas)', () => {
+    const MiB = 1024 * 1024;
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+    async function initiate(size: number, name: string): Promise<InitiateUploadResponse> {
+      const res = await fetch(`${nginx.url}/api/v1/upload/initiate`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ filename: name, size, content_type: 'application/octet-stream' }),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as InitiateUploadResponse;
+    }
+
+    it('upload: a multi-chunk file streams over /ws_api/upload/:id through nginx; acks and success arrive', async () => {
+      const data = randomBytes(9 * MiB + 77);
+      const up = await initiate(data.length, 'via-nginx.bin');
+      const run = await runUpload(nginx.url, up.file_id, up.upload_token, data);
+      expect(run.messages[0]).toMatchObject({ type: 'ready', offset: 0 });
+      expect(run.messages.filter((m) => m.type === 'progress').length).toBeGreaterThanOrEqual(3);
+      expect(run.messages[run.messages.length - 1]).toMatchObject({ type: 'success', file_id: up.file_id });
+      const whole = await send(`${nginx.url}/api/v1/download/stream/${up.file_id}`);
+      expect(whole.status).toBe(200);
+      expect(sha(whole.body)).toBe(sha(data));
+    });
+
+    it('download: Range through nginx answers 206 with exactly the asked bytes', async () => {
+      const data = randomBytes(5 * MiB);
+      const up = await initiate(data.length, 'range.bin');
+      await runUpload(nginx.url, up.file_id, up.upload_token, data);
+      const res = await send(`${nginx.url}/api/v1/download/stream/${up.file_id}`, { headers: { Range: 'bytes=1048576-2097151' } });
+      expect(res.status).toBe(206);
+      expect(header(res, 'content-range')).toBe(`bytes 1048576-2097151/${data.length}`);
+      expect(header(res, 'content-encoding')).toBe('');
+      expect(res.body.equals(data.subarray(MiB, 2 * MiB))).toBe(true);
+    });
+
+    it('admin socket: /ws_admin through nginx receives live events of an upload', async () => {
+      const login = await fetch(`${nginx.url}/api/v1/admin/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN) });
+      const token = ((await login.json()) as { access_token: string }).access_token;
+      const ws = new WebSocket(`${nginx.url.replace('http', 'ws')}/ws_admin?token=${encodeURIComponent(token)}`);
+      const events: LiveEvent[] = [];
+      ws.on('message', (raw) => events.push(JSON.parse(raw.toString()) as LiveEvent));
+      await new Promise((r) => ws.once('open', r));
+      const data = randomBytes(MiB);
+      const up = await initiate(data.length, 'watched.bin');
+      await runUpload(nginx.url, up.file_id, up.upload_token, data);
+      const completed = await waitFor(() => events.find((e) => e.type === 'upload.completed' && e.fileId === up.file_id), 15_000);
+      expect(completed).toMatchObject({ size: data.length });
+      ws.close();
+    });
+
+    it('client address: the per-IP sign-in limit behind nginx counts each client separately', async () => {
+      const attempt = (from: string) =>
+        send(`${nginx.url}/api/v1/auth/token`, {
+          method: 'POST',
+          localAddress: from,
+          headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '203.0.113.9' },
+          body: JSON.stringify({ username: `nobody-${from}@example.com`, password: 'wrong password 123' }),
+        });
+      for (let i = 0; i < 3; i++) {
+        const r = await attempt('127.0.0.211');
+        expect({ i, status: r.status, body: r.status === 401 ? '' : r.text }).toEqual({ i, status: 401, body: '' });
+      }
+      const limited = await attempt('127.0.0.211');
+      expect(limited.status).toBe(429);
+      expect(JSON.parse(limited.body.toString())).toMatchObject({ error: 'RATE_LIMITED' });
+      // Another client, and a forged X-Forwarded-For does not make clients share a bucket.
+      expect((await attempt('127.0.0.212')).status).toBe(401);
+    });
+
+    it('upload: a client reconnects through nginx to the other replica and resumes from the committed offset', async () => {
+      const data = randomBytes(13 * MiB + 5);
+      const up = await initiate(data.length, 'replica-switch.bin');
+      const firstId = `up1-${randomUUID()}`;
+      await runUpload(nginx.url, up.file_id, up.upload_token, data, { sendOnlyFrames: 2, headers: { 'X-Request-Id': firstId } });
+      const served = (await accessLogFor(firstId)).upstream.split(', ').at(-1) as string;
+      const index = apis.findIndex((a) => new URL(a.url as string).host === served);
+      expect(index).toBeGreaterThanOrEqual(0);
+      const port = new URL(apis[index]?.url as string).port;
+      await apis[index]?.stop();
+      try {
+        const second = await runUpload(nginx.url, up.file_id, up.upload_token, data);
+        expect(second.messages[0]).toMatchObject({ type: 'ready', offset: 8 * MiB });
+        expect(second.messages[second.messages.length - 1]).toMatchObject({ type: 'success' });
+        const whole = await send(`${nginx.url}/api/v1/download/stream/${up.file_id}`);
+        expect(sha(whole.body)).toBe(sha(data));
+      } finally {
+        // Bring the replica back on its port for the tests after this one.
+        apis[index] = await startApp('api', { ...apiEnv, PORT: port }, { log: apiLogs[index] });
+      }
+    });
+  });
+
   // Runs last: it stops one replica.
   describe('rolling upgrade', () => {
     it('keeps answering while one replica is down: refused connections go to the other', async () => {
@@ -278,18 +389,6 @@ describe('nginx in front of two api replicas and the built SPA', () => {
     });
   });
 
-  // ---------------------------------------------------------------------------------
-  // WAITING FOR FEATURES. The Nginx side of each is already proven against a probe
-  // upstream in nginx-proxy-behaviour.spec.ts (upgrade headers, 4 MiB frames both ways,
-  // unbuffered ranged streaming, timeouts). When the feature lands, replace the todo with
-  // the same scenario against the real api replicas above.
-  describe('when the features land (real api behind nginx)', () => {
-    it.todo('upload: initiate, then stream a multi-chunk file over wss /ws_api/upload/:id through nginx; acks and success arrive');
-    it.todo('upload: the client reconnects through nginx to the other replica and resumes from the committed offset');
-    it.todo('download: GET /api/v1/download/stream/:id with Range through nginx answers 206 with the right bytes, unbuffered');
-    it.todo('admin socket: /ws_admin?token=<admin token> through nginx connects and receives live events from either replica');
-    it.todo('client address: a per-IP sign-in lockout behind nginx counts each client (127.0.0.x) separately (TRUSTED_PROXIES=127.0.0.1)');
-  });
 });
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs = 5000): Promise<T> {

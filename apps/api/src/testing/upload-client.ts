@@ -20,6 +20,8 @@ export interface UploadClientOptions {
   mangle?: (frame: Buffer, index: number) => Buffer;
   /** Frames allowed beyond the last progress offset (the protocol says 2). */
   window?: number;
+  /** Extra handshake headers (e.g. X-Request-Id to find the request in a proxy's log). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface UploadClientOptions {
  * unacknowledged, and collects every server message until the socket closes.
  */
 export function runUpload(baseUrl: string, fileId: string, token: string, data: Buffer, options: UploadClientOptions = {}): Promise<UploadRun> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws_api/upload/${fileId}?token=${encodeURIComponent(token)}`);
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws_api/upload/${fileId}?token=${encodeURIComponent(token)}`, { headers: options.headers });
   const messages: UploadServerMessage[] = [];
   const window = options.window ?? 2;
   let chunk = options.chunkSize ?? 4 * 1024 * 1024;
