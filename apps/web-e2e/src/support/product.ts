@@ -1,0 +1,93 @@
+import { RunningApp, repoRoot, startApp, startDriveEmulator, DriveEmulatorService } from '@ddx/local-services';
+import { isolatedNames, testServices, testWebdav } from '@ddx/local-services/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+
+const GiB = 1024 ** 3;
+
+export interface RunningProduct {
+  /** Where the SPA and the api answer, e.g. http://127.0.0.1:41234 */
+  url: string;
+  emulator: DriveEmulatorService;
+  /** Folder with this product's logs (api.log, worker.log, gdrive-emulator.log). */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product as `npm start` runs it — the built api serving the built SPA on
+ * one origin, the worker, the Google Drive emulator with two accounts, backups
+ * to WebDAV — on the MongoDB/Redis/Apache that jest's global setup started,
+ * with a database, Redis prefix and WebDAV collection of its own.
+ */
+export async function startProduct(label: string): Promise<RunningProduct> {
+  const services = testServices();
+  const names = isolatedNames(label);
+  const webdav = testWebdav(label);
+  const dir = mkdtempSync(join(services.dataDir, `web-e2e-${label}-`));
+  const secret = () => randomBytes(18).toString('base64url');
+  const accounts = [1, 2].map((n) => ({
+    label: `e2e-drive-${n}`,
+    email: `drive-${n}@emulator.local`,
+    client_id: `e2e-${n}.apps.googleusercontent.com`,
+    client_secret: secret(),
+    refresh_token: `1//${secret()}`,
+  }));
+  const emulator = await startDriveEmulator({
+    dataDir: join(dir, 'gdrive'),
+    log: join(dir, 'gdrive-emulator.log'),
+    config: {
+      accounts: accounts.map((a) => ({ email: a.email, limit: 15 * GiB, oauth: { client_id: a.client_id, client_secret: a.client_secret, refresh_token: a.refresh_token } })),
+    },
+  });
+  const env: Record<string, string> = {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MONGO_URL: names.mongoUrl,
+    REDIS_URL: services.redisUrl,
+    REDIS_PREFIX: names.redisPrefix,
+    WEB_DIST_DIR: join(repoRoot(), 'dist/apps/web/browser'),
+    DATA_DIR: dir,
+    WEBDAV_URL: webdav.url,
+    WEBDAV_USERNAME: webdav.username,
+    WEBDAV_PASSWORD: webdav.password,
+    WEBDAV_PREFIX: webdav.prefix,
+    GDRIVE_API_ROOT: emulator.apiRoot,
+    GDRIVE_ACCOUNTS_JSON: JSON.stringify(accounts.map(({ label: l, client_id, client_secret, refresh_token }) => ({ label: l, client_id, client_secret, refresh_token }))),
+  };
+  const apps: RunningApp[] = [];
+  try {
+    apps.push(await startApp('worker', env, { log: join(dir, 'worker.log') }));
+    apps.push(await startApp('api', env, { log: join(dir, 'api.log') }));
+  } catch (e) {
+    for (const a of apps.reverse()) await a.stop();
+    await emulator.stop();
+    throw e;
+  }
+  const url = (apps[1]?.url as string).replace('0.0.0.0', '127.0.0.1');
+  return {
+    url,
+    emulator,
+    dir,
+    stop: async () => {
+      for (const a of apps.reverse()) await a.stop();
+      await emulator.stop();
+    },
+  };
+}
+
+/** Makes every resumable chunk PUT to the Drive emulator wait, so an upload takes a while. */
+export async function slowDownDrive(emulator: DriveEmulatorService, delayMs: number): Promise<void> {
+  const res = await fetch(`${emulator.url}/__emulator/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ kind: 'delay', delayMs, route: 'upload.resumable.chunk', count: -1 }),
+  });
+  if (res.status !== 201) throw new Error(`emulator refused the fault: ${res.status} ${await res.text()}`);
+}
+
+export async function clearDriveFaults(emulator: DriveEmulatorService): Promise<void> {
+  await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
+}
