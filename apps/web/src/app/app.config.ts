@@ -2,12 +2,13 @@ import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/
 import { ApplicationConfig } from '@angular/core';
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
 
+import { adminAuthInterceptor } from './admin/core/admin-auth.interceptor';
 import { appRoutes } from './app.routes';
 import { userAuthInterceptor } from './core/user-auth.interceptor';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideRouter(appRoutes, withComponentInputBinding(), withInMemoryScrolling({ scrollPositionRestoration: 'top', anchorScrolling: 'enabled' })),
-    provideHttpClient(withFetch(), withInterceptors([userAuthInterceptor])),
+    provideHttpClient(withFetch(), withInterceptors([userAuthInterceptor, adminAuthInterceptor])),
   ],
 };

@@ -17,5 +17,6 @@ export const appRoutes: Route[] = [
   { path: WebRoutes.googleCallback.slice(1), loadChildren: () => import('./pages/google-callback/google-callback.routes').then((m) => m.GOOGLE_CALLBACK_ROUTES) },
   { path: 'dashboard', canActivate: [signedInGuard], loadChildren: () => import('./pages/dashboard/dashboard.routes').then((m) => m.DASHBOARD_ROUTES) },
   { path: 'profile', canActivate: [signedInGuard], loadChildren: () => import('./pages/profile/profile.routes').then((m) => m.PROFILE_ROUTES) },
+  { path: 'admin', loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES) },
   { path: '**', loadChildren: () => import('./pages/not-found/not-found.routes').then((m) => m.NOT_FOUND_ROUTES) },
 ];

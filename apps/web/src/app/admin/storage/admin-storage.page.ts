@@ -1,0 +1,282 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { AddStorageAccountRequest, AdminStorageAccount, AdminStorageList, Permission } from '@ddx/contracts';
+import {
+  BytesPipe,
+  UiAlertComponent,
+  UiBadgeComponent,
+  UiButtonDirective,
+  UiCardComponent,
+  UiConfirmDialogComponent,
+  UiFieldComponent,
+  UiInputDirective,
+  UiModalComponent,
+  UiPageComponent,
+  UiSpinnerComponent,
+  UiTableDirective,
+  UiToastService,
+} from '@ddx/ui';
+
+import { apiProblem } from '../../core/api-problem';
+import { AdminApi } from '../core/admin-api.service';
+import { AdminSession } from '../core/admin-session';
+
+type CredentialKind = 'oauth' | 'service_account';
+
+/** The request body for the add form, or a message saying what is missing. */
+export function buildAddRequest(f: { kind: CredentialKind; label: string; clientId: string; clientSecret: string; refreshToken: string; keyJson: string; subject: string }): AddStorageAccountRequest | string {
+  const label = f.label.trim() || undefined;
+  if (f.kind === 'oauth') {
+    if (!f.clientId.trim() || !f.clientSecret.trim() || !f.refreshToken.trim()) return 'Client id, client secret and refresh token are required.';
+    return { label, credential: { kind: 'oauth', client_id: f.clientId.trim(), client_secret: f.clientSecret.trim(), refresh_token: f.refreshToken.trim() } };
+  }
+  const text = f.keyJson.trim();
+  if (!text) return 'Paste the service account key file (JSON).';
+  try {
+    JSON.parse(text);
+  } catch {
+    return 'The key file is not valid JSON.';
+  }
+  return { label, credential: { kind: 'service_account', key_json: text, subject: f.subject.trim() || undefined } };
+}
+
+@Component({
+  standalone: true,
+  selector: 'app-admin-storage-page',
+  imports: [
+    DatePipe,
+    FormsModule,
+    BytesPipe,
+    UiAlertComponent,
+    UiBadgeComponent,
+    UiButtonDirective,
+    UiCardComponent,
+    UiConfirmDialogComponent,
+    UiFieldComponent,
+    UiInputDirective,
+    UiModalComponent,
+    UiPageComponent,
+    UiSpinnerComponent,
+    UiTableDirective,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <ui-page title="Storage accounts" subtitle="Google Drive accounts that hold uploaded files.">
+      <div uiPageActions>
+        <button uiButton variant="secondary" type="button" (click)="load()" [disabled]="loading()">Reload</button>
+        @if (canManage()) {
+          <button uiButton type="button" (click)="openAdd()" data-testid="storage-add">Add account</button>
+        }
+      </div>
+      @if (error()) {
+        <ui-alert tone="error">{{ error() }}</ui-alert>
+      }
+      @if (list(); as l) {
+        <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="storage-totals">
+          <ui-card><p class="text-sm text-ink-500">Accounts</p><p class="text-xl font-semibold">{{ l.totals.accounts }} ({{ l.totals.enabled }} enabled, {{ l.totals.healthy }} healthy)</p></ui-card>
+          <ui-card><p class="text-sm text-ink-500">Used / quota</p><p class="text-xl font-semibold">{{ l.totals.usage_bytes | bytes }} / {{ l.totals.quota_bytes | bytes }}</p></ui-card>
+          <ui-card><p class="text-sm text-ink-500">Reserved · free</p><p class="text-xl font-semibold">{{ l.totals.reserved_bytes | bytes }} · {{ l.totals.free_bytes | bytes }}</p></ui-card>
+          <ui-card><p class="text-sm text-ink-500">Files stored</p><p class="text-xl font-semibold">{{ l.totals.files_count }} ({{ l.totals.stored_bytes | bytes }})</p></ui-card>
+        </div>
+        <ui-card flush>
+          <div class="overflow-x-auto">
+            <table uiTable data-testid="storage-table">
+              <thead>
+                <tr><th>Account</th><th>Health</th><th>Used / quota</th><th><span class="sr-only">Actions</span></th></tr>
+              </thead>
+              <tbody>
+                @for (a of l.accounts; track a.id) {
+                  <tr [attr.data-testid]="'storage-row-' + a.email">
+                    <td>
+                      <p class="font-medium text-ink-900">{{ a.label }}</p>
+                      <p class="text-xs text-ink-500">{{ a.email }} · {{ a.kind }} · {{ a.files_count }} files</p>
+                      @if (!a.enabled) {
+                        <ui-badge tone="neutral" data-testid="storage-disabled">disabled</ui-badge>
+                      }
+                    </td>
+                    <td class="max-w-[16rem]">
+                      <ui-badge [tone]="a.health === 'healthy' ? 'success' : a.health === 'degraded' ? 'warning' : 'danger'" data-testid="storage-health">{{ a.health }}</ui-badge>
+                      <p class="text-xs text-ink-500">{{ a.last_checked_at ? 'checked ' + (a.last_checked_at | date: 'short') : 'never checked' }}</p>
+                      @if (a.last_error) {
+                        <p class="truncate text-xs text-rose-700" [title]="a.last_error" data-testid="storage-last-error">{{ a.last_error }}</p>
+                      }
+                    </td>
+                    <td class="whitespace-nowrap">
+                      <p>{{ a.usage_bytes | bytes }} / {{ a.unlimited ? 'unlimited' : (a.quota_bytes | bytes) }}</p>
+                      <p class="text-xs text-ink-500">reserved {{ a.reserved_bytes | bytes }} · free {{ a.free_bytes | bytes }}</p>
+                    </td>
+                    <td class="whitespace-nowrap text-right">
+                      @if (canManage()) {
+                        <button uiButton size="sm" variant="secondary" type="button" [disabled]="rowBusy() === a.id" (click)="check(a)" data-testid="storage-check">Re-check</button>
+                        @if (a.enabled) {
+                          <button uiButton size="sm" variant="danger" type="button" class="ml-2" [disabled]="rowBusy() === a.id" (click)="toDisable.set(a)" data-testid="storage-disable">Disable</button>
+                        } @else {
+                          <button uiButton size="sm" type="button" class="ml-2" [disabled]="rowBusy() === a.id" (click)="setEnabled(a, true)" data-testid="storage-enable">Enable</button>
+                        }
+                      }
+                    </td>
+                  </tr>
+                } @empty {
+                  <tr><td colspan="4" class="py-6 text-center text-ink-500">No storage accounts yet.</td></tr>
+                }
+              </tbody>
+            </table>
+          </div>
+        </ui-card>
+      } @else if (loading()) {
+        <div class="flex justify-center p-8"><ui-spinner /></div>
+      }
+    </ui-page>
+
+    <ui-confirm-dialog
+      [open]="toDisable() !== null"
+      title="Disable this storage account?"
+      [message]="'No new uploads will go to ' + (toDisable()?.label ?? '') + '; its files are served from their backup copies.'"
+      confirmLabel="Disable"
+      [busy]="rowBusy() !== null"
+      (confirmed)="confirmDisable()"
+      (cancelled)="toDisable.set(null)"
+    />
+
+    <ui-modal [open]="adding()" title="Add storage account" (closed)="closeAdd()">
+      <form class="space-y-3" (ngSubmit)="add()" id="add-account-form">
+        <ui-field label="Label (optional)"><input uiInput name="label" [(ngModel)]="form.label" data-testid="storage-label" /></ui-field>
+        <fieldset class="flex gap-4 text-sm">
+          <legend class="sr-only">Credential type</legend>
+          <label class="flex items-center gap-2"><input type="radio" name="kind" value="oauth" [(ngModel)]="form.kind" data-testid="storage-kind-oauth" /> OAuth client</label>
+          <label class="flex items-center gap-2"><input type="radio" name="kind" value="service_account" [(ngModel)]="form.kind" data-testid="storage-kind-sa" /> Service account</label>
+        </fieldset>
+        @if (form.kind === 'oauth') {
+          <ui-field label="Client id" required><input uiInput name="clientId" autocomplete="off" [(ngModel)]="form.clientId" data-testid="storage-client-id" /></ui-field>
+          <ui-field label="Client secret" required><input uiInput name="clientSecret" type="password" autocomplete="off" [(ngModel)]="form.clientSecret" data-testid="storage-client-secret" /></ui-field>
+          <ui-field label="Refresh token" required><input uiInput name="refreshToken" type="password" autocomplete="off" [(ngModel)]="form.refreshToken" data-testid="storage-refresh-token" /></ui-field>
+        } @else {
+          <ui-field label="Service account key (JSON)" required><textarea uiInput name="keyJson" rows="6" [(ngModel)]="form.keyJson" data-testid="storage-key-json"></textarea></ui-field>
+          <ui-field label="Act as (optional)" hint="Workspace user for domain-wide delegation"><input uiInput name="subject" type="email" [(ngModel)]="form.subject" /></ui-field>
+        }
+        @if (addError()) {
+          <ui-alert tone="error" data-testid="storage-add-error">{{ addError() }}</ui-alert>
+        }
+      </form>
+      <div uiModalFooter class="contents">
+        <button uiButton type="button" variant="secondary" [disabled]="addBusy()" (click)="closeAdd()">Cancel</button>
+        <button uiButton type="submit" form="add-account-form" [busy]="addBusy()" [disabled]="addBusy()" data-testid="storage-add-submit">{{ addBusy() ? 'Checking with Google…' : 'Add account' }}</button>
+      </div>
+    </ui-modal>
+  `,
+})
+export class AdminStoragePage implements OnInit {
+  private readonly api = inject(AdminApi);
+  private readonly session = inject(AdminSession);
+  private readonly toasts = inject(UiToastService);
+
+  protected readonly list = signal<AdminStorageList | null>(null);
+  protected readonly loading = signal(false);
+  protected readonly error = signal<string | null>(null);
+  protected readonly rowBusy = signal<string | null>(null);
+  protected readonly toDisable = signal<AdminStorageAccount | null>(null);
+  protected readonly adding = signal(false);
+  protected readonly addBusy = signal(false);
+  protected readonly addError = signal<string | null>(null);
+  protected form = this.emptyForm();
+
+  protected canManage(): boolean {
+    return this.session.can(Permission.manageStorage);
+  }
+
+  ngOnInit(): void {
+    this.load();
+  }
+
+  load(): void {
+    this.loading.set(true);
+    this.error.set(null);
+    this.api.storageAccounts().subscribe({
+      next: (l) => {
+        this.list.set(l);
+        this.loading.set(false);
+      },
+      error: (e: unknown) => {
+        this.loading.set(false);
+        this.error.set(apiProblem(e).message);
+      },
+    });
+  }
+
+  protected check(a: AdminStorageAccount): void {
+    this.rowBusy.set(a.id);
+    this.api.checkStorageAccount(a.id).subscribe({
+      next: (r) => {
+        this.rowBusy.set(null);
+        if (r.health === 'healthy') this.toasts.success(`${a.label} is healthy.`);
+        else this.toasts.error(`${a.label}: ${r.health}${r.last_error ? ' — ' + r.last_error : ''}`);
+        this.load();
+      },
+      error: (e: unknown) => this.failRow(e),
+    });
+  }
+
+  protected confirmDisable(): void {
+    const a = this.toDisable();
+    if (a) this.setEnabled(a, false);
+  }
+
+  protected setEnabled(a: AdminStorageAccount, enabled: boolean): void {
+    this.rowBusy.set(a.id);
+    this.api.setStorageEnabled(a.id, enabled).subscribe({
+      next: () => {
+        this.rowBusy.set(null);
+        this.toDisable.set(null);
+        this.toasts.success(`${a.label} ${enabled ? 'enabled' : 'disabled'}.`);
+        this.load();
+      },
+      error: (e: unknown) => this.failRow(e),
+    });
+  }
+
+  protected openAdd(): void {
+    this.form = this.emptyForm();
+    this.addError.set(null);
+    this.adding.set(true);
+  }
+
+  protected closeAdd(): void {
+    if (!this.addBusy()) this.adding.set(false);
+  }
+
+  protected add(): void {
+    if (this.addBusy()) return;
+    const body = buildAddRequest(this.form);
+    if (typeof body === 'string') {
+      this.addError.set(body);
+      return;
+    }
+    this.addError.set(null);
+    this.addBusy.set(true);
+    this.api.addStorageAccount(body).subscribe({
+      next: (a) => {
+        this.addBusy.set(false);
+        this.adding.set(false);
+        this.toasts.success(`Added ${a.label} (${a.email}).`);
+        this.load();
+      },
+      error: (e: unknown) => {
+        this.addBusy.set(false);
+        const p = apiProblem(e);
+        const details = (p.details ?? []).map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+        this.addError.set(details ? `${p.message} (${details})` : p.message);
+      },
+    });
+  }
+
+  private failRow(e: unknown): void {
+    this.rowBusy.set(null);
+    this.toDisable.set(null);
+    this.toasts.error(apiProblem(e).message);
+  }
+
+  private emptyForm() {
+    return { kind: 'oauth' as CredentialKind, label: '', clientId: '', clientSecret: '', refreshToken: '', keyJson: '', subject: '' };
+  }
+}
