@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+import { BenchReport, FIGURE_IDS, runBench } from './lib/bench';
+import { formatReport } from './lib/report';
+
+jest.setTimeout(600_000);
+
+/** Processes whose command line mentions `text` (Apache's forked workers included). */
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie still has a /proc entry; it counts as gone.
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `npm run bench -- --quick` in-process: every figure's harness runs against
+ * the real stack with small sizes. Timings are not judged; the bytes are:
+ * whatever came back (from Drive, the api, WebDAV) must hash to what was sent.
+ */
+describe('bench harness (--quick)', () => {
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    report = await runBench({ quick: true });
+    process.stdout.write(`${formatReport(report)}\n`);
+  });
+
+  it('measures every figure of issue #12, with a baseline from the same run', () => {
+    expect(report.figures.map((f) => f.id)).toEqual([...FIGURE_IDS]);
+    for (const f of report.figures) {
+      expect(f.subject.runs.length).toBeGreaterThan(0);
+      expect(f.baseline.runs.length).toBeGreaterThan(0);
+      for (const x of [...f.subject.runs, ...f.baseline.runs]) expect(Number.isFinite(x) && x > 0).toBe(true);
+      expect(f.ratio).not.toBeNull();
+      expect(f.targetMet).toBeNull(); // quick mode never judges timings
+    }
+  });
+
+  it.each([...FIGURE_IDS])('%s: the SHA-256 of what came back equals what was sent', (id) => {
+    const figure = report.figures.find((f) => f.id === id);
+    if (!figure) throw new Error(`figure ${id} missing`);
+    expect(figure.checks.length).toBeGreaterThan(0);
+    const mismatches = figure.checks.filter((c) => !c.ok);
+    expect(mismatches).toEqual([]);
+    expect(figure.bytesOk).toBe(true);
+  });
+
+  it('leaves no process running', () => {
+    expect(report.processes.map((p) => p.name)).toEqual(expect.arrayContaining(['ferretdb', 'redis', 'gdrive-emulator', 'api', 'worker']));
+    expect(report.processes.filter((p) => alive(p.pid))).toEqual([]);
+    expect(processesMentioning(report.workDir)).toEqual([]);
+    // The built apps run from a snapshot of dist/ named after this process.
+    expect(processesMentioning(`bench-dist-${process.pid}`)).toEqual([]);
+  });
+});
