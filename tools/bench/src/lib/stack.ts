@@ -36,7 +36,12 @@ async function snapshotDist(say: (line: string) => void): Promise<Dist> {
     if (waited === 0) say(`waiting for ${missing().join(', ')} (a build is running?)…`);
     await new Promise((r) => setTimeout(r, 5000));
   }
-  for (const app of APPS) cpSync(join(root, 'dist', 'apps', app), join(dir, app), { recursive: true });
+  try {
+    for (const app of APPS) cpSync(join(root, 'dist', 'apps', app), join(dir, app), { recursive: true });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return { dir, main: (app) => join(dir, app, 'main.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -35,6 +35,13 @@ class SessionEnd extends Error {
 
 const WS_CLOSED = 3;
 
+/** A received frame with the upload's MD5 state before and after it. */
+interface QueuedFrame {
+  frame: Buffer;
+  md5Before: string | null;
+  md5After: string | null;
+}
+
 /**
  * One upload socket: frames in, resumable PUTs out. The committed offset only
  * comes from Drive; the client is told about bytes Drive has stored and no
@@ -43,7 +50,7 @@ const WS_CLOSED = 3;
  */
 export class UploadSocketSession {
   private readonly logger = new Logger('UploadSocket');
-  private readonly queue: Buffer[] = [];
+  private readonly queue: QueuedFrame[] = [];
   private client!: DriveClient;
   private sessionUri!: string;
   private accountId!: string;
@@ -55,6 +62,10 @@ export class UploadSocketSession {
   private pumping?: Promise<void>;
   private closed = false;
   private lastProgressEventAt = 0;
+  /** The chunk whose PUT is running, with its hash states. */
+  private inFlight: { start: number; end: number; md5Before: string | null; md5After: string | null } | null = null;
+  /** A checkpoint save already issued for the chunk after the one in flight. */
+  private ahead: { end: number; saved: Promise<boolean> } | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -114,16 +125,21 @@ export class UploadSocketSession {
       return;
     }
     this.nextFrameStart += frame.length;
-    this.queue.push(frame);
+    // Hashed on arrival, i.e. while the previous frame's PUT is in flight,
+    // instead of on the path between two PUTs.
+    const md5Before = this.hasher?.save() ?? null;
+    this.hasher?.update(frame);
+    this.queue.push({ frame, md5Before, md5After: this.hasher?.save() ?? null });
     if (this.queue.length > UPLOAD_MAX_FRAMES_IN_FLIGHT) this.ws.pause();
+    this.saveAhead();
     this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
   }
 
   private async pump(): Promise<void> {
     while (this.queue.length && !this.closed) {
-      const frame = this.queue[0] as Buffer;
+      const next = this.queue[0] as QueuedFrame;
       try {
-        await this.sendFrame(frame);
+        await this.sendFrame(next);
       } catch (e) {
         await this.fail(e);
         return;
@@ -133,35 +149,50 @@ export class UploadSocketSession {
     }
   }
 
-  private async sendFrame(frame: Buffer): Promise<void> {
+  private async sendFrame({ frame, md5Before, md5After }: QueuedFrame): Promise<void> {
     const start = this.committed;
     const end = start + frame.length;
-    const before = this.hasher?.save() ?? null;
-    this.hasher?.update(frame);
-    // Saved before the PUT: if this process dies after Drive stored the chunk,
-    // the next one finds Drive at `end` and continues from this hash state.
-    await this.deps.files.saveProgress(this.file._id, {
-      committedBytes: start,
-      md5State: before ?? '',
-      pendingEnd: end,
-      pendingMd5State: this.hasher?.save() ?? null,
-    });
-    let offset = start;
-    let body = frame;
-    for (let round = 1; ; round++) {
-      if (round > this.deps.maxAttempts) {
-        throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage is not answering right now; reconnect to resume the upload.', 1011);
+    // Before a byte of this chunk goes out, MongoDB must hold the hash states
+    // for every offset Drive can be at until the next save lands, so that a
+    // process dying anywhere is continued exactly by the next one. Usually the
+    // save was already made while the previous PUT ran (see `saveAhead`), so
+    // this costs no round trip between two PUTs.
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead?.end === end) await ahead.saved;
+    else {
+      if (ahead) await ahead.saved.catch(() => undefined);
+      await this.deps.files.saveProgress(this.file._id, {
+        committedBytes: start,
+        md5State: md5Before ?? '',
+        pendingEnd: end,
+        pendingMd5State: md5After,
+        nextEnd: null,
+        nextMd5State: null,
+      });
+    }
+    this.inFlight = { start, end, md5Before, md5After };
+    this.saveAhead();
+    try {
+      let offset = start;
+      let body = frame;
+      for (let round = 1; ; round++) {
+        if (round > this.deps.maxAttempts) {
+          throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage is not answering right now; reconnect to resume the upload.', 1011);
+        }
+        const result = await this.putOrRecover(offset, body, start === 0, round);
+        if (result.done) return await this.finish(result.file, this.hasher);
+        const c = result.committed;
+        if (c >= end) break;
+        if (c < start) {
+          // Drive lost bytes we had acknowledged; the client must resend from c.
+          throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage lost part of the upload; reconnect to resume.', 1011);
+        }
+        body = frame.subarray(c - start);
+        offset = c;
       }
-      const result = await this.putOrRecover(offset, body, start === 0, round);
-      if (result.done) return await this.finish(result.file, this.hasher);
-      const c = result.committed;
-      if (c >= end) break;
-      if (c < start) {
-        // Drive lost bytes we had acknowledged; the client must resend from c.
-        throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage lost part of the upload; reconnect to resume.', 1011);
-      }
-      body = frame.subarray(c - start);
-      offset = c;
+    } finally {
+      this.inFlight = null;
     }
     this.committed = end;
     this.send({ type: 'progress', value: Math.floor((100 * end) / this.file.sizeBytes), offset: end });
@@ -169,6 +200,30 @@ export class UploadSocketSession {
       this.lastProgressEventAt = Date.now();
       this.deps.events.publish({ type: 'upload.progress', fileId: this.file._id, offset: end, size: this.file.sizeBytes });
     }
+  }
+
+  /**
+   * While a chunk PUT runs and the next frame is already here, saves the
+   * checkpoint the next PUT needs: it covers the in-flight chunk's start and
+   * end (Drive is at one of them until the PUT answers) and the next frame's
+   * end. Issued only after the in-flight chunk's own save landed, so saves
+   * never overtake each other.
+   */
+  private saveAhead(): void {
+    const current = this.inFlight;
+    const next = this.queue[1];
+    if (!current || !next || this.ahead) return;
+    const end = current.end + next.frame.length;
+    const saved = this.deps.files.saveProgress(this.file._id, {
+      committedBytes: current.start,
+      md5State: current.md5Before ?? '',
+      pendingEnd: current.end,
+      pendingMd5State: current.md5After,
+      nextEnd: end,
+      nextMd5State: next.md5After,
+    });
+    saved.catch(() => undefined); // awaited by the next sendFrame
+    this.ahead = { end, saved };
   }
 
   /** One chunk PUT; on a broken connection or 5xx the committed offset is asked for instead. */
@@ -270,6 +325,7 @@ export class UploadSocketSession {
     if (driveCommitted === 0) this.hasher = await ResumableMd5.start();
     else if (driveCommitted === f.committedBytes && f.md5State) this.hasher = await ResumableMd5.start(f.md5State);
     else if (driveCommitted === f.pendingEnd && f.pendingMd5State) this.hasher = await ResumableMd5.start(f.pendingMd5State);
+    else if (driveCommitted === f.nextEnd && f.nextMd5State) this.hasher = await ResumableMd5.start(f.nextMd5State);
     else {
       this.hasher = null;
       this.logger.warn({ msg: 'hash state lost for committed bytes; only the size will be verified', fileId: f._id, driveCommitted });
@@ -286,7 +342,8 @@ export class UploadSocketSession {
     const f = this.file;
     let expectedMd5: string | null = hasher ? hasher.peekHex() : null;
     if (!hasher) {
-      const saved = f.pendingEnd === f.sizeBytes ? f.pendingMd5State : f.committedBytes === f.sizeBytes ? f.md5State : null;
+      const saved =
+        f.nextEnd === f.sizeBytes ? f.nextMd5State : f.pendingEnd === f.sizeBytes ? f.pendingMd5State : f.committedBytes === f.sizeBytes ? f.md5State : null;
       if (saved) expectedMd5 = (await ResumableMd5.start(saved)).peekHex();
     }
     const sizeOk = Number(stored.size) === f.sizeBytes;

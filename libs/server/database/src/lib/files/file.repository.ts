@@ -41,11 +41,11 @@ export class FileRepository {
 
   /**
    * Progress from Drive's committed offset (only ever moves forward) plus
-   * the hash state of the chunk about to be sent.
+   * the hash states of the chunks about to be sent.
    */
   async saveProgress(
     id: string,
-    progress: { committedBytes: number; md5State: string; pendingEnd: number | null; pendingMd5State: string | null },
+    progress: UploadCheckpoint,
   ): Promise<boolean> {
     const res = await this.model
       .updateOne({ _id: id, status: { $in: ACTIVE }, committedBytes: { $lte: progress.committedBytes } }, { $set: { ...progress, status: 'uploading' } })
@@ -58,7 +58,7 @@ export class FileRepository {
     const res = await this.model
       .updateOne(
         { _id: id, status: { $in: ACTIVE }, driveAccountId: fromAccountId, committedBytes: 0 },
-        { $set: { driveAccountId: to.accountId, driveSessionSealed: to.sessionSealed, md5State: null, pendingEnd: null, pendingMd5State: null } },
+        { $set: { driveAccountId: to.accountId, driveSessionSealed: to.sessionSealed, md5State: null, pendingEnd: null, pendingMd5State: null, nextEnd: null, nextMd5State: null } },
       )
       .exec();
     return res.matchedCount === 1;
@@ -81,6 +81,8 @@ export class FileRepository {
             md5State: null,
             pendingEnd: null,
             pendingMd5State: null,
+            nextEnd: null,
+            nextMd5State: null,
             expiresAt: null,
           },
         },
@@ -95,7 +97,7 @@ export class FileRepository {
     return this.model
       .findOneAndUpdate(
         { _id: id, status: { $in: ACTIVE } },
-        { $set: { status, failureReason: reason, uploadTokenHash: null, driveSessionSealed: null, md5State: null, pendingMd5State: null } },
+        { $set: { status, failureReason: reason, uploadTokenHash: null, driveSessionSealed: null, md5State: null, pendingMd5State: null, nextMd5State: null } },
         { new: false },
       )
       .lean<FileDoc>()
@@ -306,6 +308,21 @@ export class FileRepository {
 export interface FileUsage {
   count: number;
   bytes: number;
+}
+
+/**
+ * What an upload socket saves before each chunk PUT: MD5 states for every
+ * offset Drive can be at until the next save lands (the committed offset, the
+ * end of the chunk in flight and, when already received, the end of the
+ * chunk queued behind it).
+ */
+export interface UploadCheckpoint {
+  committedBytes: number;
+  md5State: string;
+  pendingEnd: number | null;
+  pendingMd5State: string | null;
+  nextEnd: number | null;
+  nextMd5State: string | null;
 }
 
 export type DriveRecord = Pick<FileDoc, '_id' | 'driveFileId' | 'status' | 'filename' | 'sizeBytes' | 'backupStatus' | 'backupPath'>;

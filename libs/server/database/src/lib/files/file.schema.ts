@@ -32,6 +32,9 @@ export interface FileDoc {
   /** End offset and MD5 state of the chunk being sent, saved before the PUT (see UploadSocketSession). */
   pendingEnd: number | null;
   pendingMd5State: string | null;
+  /** End offset and MD5 state of the frame queued behind the pending one (saved while the pending PUT runs). */
+  nextEnd: number | null;
+  nextMd5State: string | null;
   expiresAt: Date | null;
 
   // --- stored object ---
@@ -79,6 +82,8 @@ export const fileSchema = new Schema<FileDoc>(
     md5State: { type: String, default: null },
     pendingEnd: { type: Number, default: null },
     pendingMd5State: { type: String, default: null },
+    nextEnd: { type: Number, default: null },
+    nextMd5State: { type: String, default: null },
     expiresAt: { type: Date, default: null },
     driveFileId: { type: String, default: null },
     md5: { type: String, default: null },
