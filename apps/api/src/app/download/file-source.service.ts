@@ -75,8 +75,7 @@ export class FileSourceService {
   }
 
   private async openFrom(file: FileDoc, start: number, end: number, exclude: Origin[]): Promise<Opened | null> {
-    // The account's state and its client are two MongoDB reads: made at once,
-    // they cost one round trip per request instead of two.
+    // One MongoDB read of the account gives both its state and its client.
     const drive = exclude.includes('drive') ? null : await this.usableDriveClient(file);
     if (drive) {
       try {
@@ -99,23 +98,12 @@ export class FileSourceService {
   /** The Drive client for the file's account, or null when the account cannot serve it now. */
   private async usableDriveClient(file: FileDoc): Promise<DriveClient | null> {
     if (!file.driveFileId || !file.driveAccountId) return null;
-    let clientError: unknown;
-    const [usable, client] = await Promise.all([
-      this.driveUsable(file),
-      this.pool.client(file.driveAccountId).catch((e: unknown) => {
-        clientError = e;
-        return null;
-      }),
-    ]);
-    if (!usable) return null;
-    if (!client) this.logger.warn({ msg: 'Drive cannot serve file; trying the backup', fileId: file._id, err: String(clientError) });
-    return client;
-  }
-
-  private async driveUsable(file: FileDoc): Promise<boolean> {
-    if (!file.driveFileId || !file.driveAccountId) return false;
-    const account = await this.pool.get(file.driveAccountId);
-    return !!account && account.enabled && account.health !== 'unhealthy';
+    try {
+      return await this.pool.readerClient(file.driveAccountId);
+    } catch (e) {
+      this.logger.warn({ msg: 'Drive cannot serve file; trying the backup', fileId: file._id, err: String(e) });
+      return null;
+    }
   }
 
   private backupUsable(file: FileDoc): boolean {

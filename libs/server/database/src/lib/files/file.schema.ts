@@ -104,3 +104,4 @@ fileSchema.index({ ownerId: 1, createdAt: -1 });
 fileSchema.index({ status: 1, expiresAt: 1 });
 fileSchema.index({ status: 1, backupStatus: 1 });
 fileSchema.index({ batchId: 1 });
+fileSchema.index({ completedAt: 1 }); // reports over a date range

@@ -144,6 +144,20 @@ describe('DriveAccountPool (FerretDB/MongoDB + Drive emulator through googleapis
     await expect(pool.reserve(MiB)).rejects.toBeInstanceOf(NoStorageAvailableError);
   });
 
+  it('readerClient serves only enabled, not-unhealthy accounts', async () => {
+    const a = await addAccount(10 * MiB);
+    const client = await pool.readerClient(a.view._id);
+    expect(client).toBeInstanceOf(DriveClient);
+    expect((await client!.about()).email).toBe(a.emulated.email);
+    await pool.setEnabled(a.view._id, false);
+    expect(await pool.readerClient(a.view._id)).toBeNull();
+    await pool.setEnabled(a.view._id, true);
+    await control.revokeAccount(a.emulated.id);
+    await pool.refreshAccount(a.view._id);
+    expect(await pool.readerClient(a.view._id)).toBeNull();
+    expect(await pool.readerClient('no-such-account')).toBeNull();
+  });
+
   it('refresh updates usage from Drive while keeping reservations', async () => {
     const a = await addAccount(100 * MiB);
     await pool.reserve(10 * MiB);

@@ -113,6 +113,21 @@ export class DriveAccountPool<C extends DriveAccountAccess = DriveClient> {
   async client(accountId: string): Promise<C> {
     const account = await this.repository.findById(accountId);
     if (!account) throw new DriveAccountNotFoundError(accountId);
+    return this.clientOf(account);
+  }
+
+  /**
+   * The client of an account that may serve reads now (enabled, not
+   * unhealthy), or null: one read of the account for both (the download path).
+   */
+  async readerClient(accountId: string): Promise<C | null> {
+    const account = await this.repository.findById(accountId);
+    if (!account || !account.enabled || account.health === 'unhealthy') return null;
+    return this.clientOf(account);
+  }
+
+  private clientOf(account: DriveAccountDoc): C {
+    const accountId = account._id;
     const cached = this.clients.get(accountId);
     if (cached && cached.sealed === account.credentialSealed) return cached.client;
     const client = this.clientFactory(this.sealer.openJson<DriveCredential>(account.credentialSealed, account._id));
