@@ -7,3 +7,8 @@ export * from './lib/upload.schema';
 export * from './lib/download.schema';
 export * from './lib/admin.schema';
 export * from './lib/live-events.schema';
+export * from './lib/notifications.schema';
+export * from './lib/admin-logs.schema';
+export * from './lib/reports.schema';
+export * from './lib/monitoring.schema';
+export * from './lib/admin-settings.schema';

@@ -15,6 +15,8 @@ import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ContractValidationInterceptor } from './common/contract-validation.interceptor';
 import { MaintenanceGuard } from './common/maintenance.guard';
+import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { DownloadModule } from './download/download.module';
 import { HealthModule } from './health/health.module';
 import { OpenApiModule } from './openapi/openapi.module';
@@ -34,6 +36,7 @@ export class AppModule {
         RedisModule,
         QueueModule,
         HealthModule,
+        MetricsModule,
         SystemModule,
         OpenApiModule,
         SettingsModule,
@@ -47,6 +50,7 @@ export class AppModule {
         BackupStoreModule,
         DownloadModule,
         AdminModule,
+        NotificationsModule,
         AdminLiveModule,
         AdminConfigModule,
       ],

@@ -5,3 +5,6 @@ export * from './lib/daily-usage.repository';
 export * from './lib/files/file.repository';
 export * from './lib/files/file.schema';
 export * from './lib/user-storage.repository';
+export * from './lib/logs/log-retention';
+export * from './lib/download-stats.repository';
+export * from './lib/notifications';

@@ -44,6 +44,21 @@ export const ActivityAction = {
   adminBackupRetry: 'admin.backup_retry',
   adminBackupRetryAll: 'admin.backup_retry_all',
   adminBackupTrigger: 'admin.backup_trigger',
+  // admin reports (admin/reports): target = the report name
+  adminReportExport: 'admin.report_export',
+  // admin logs (admin/logs): target = the log kind
+  adminLogsExport: 'admin.logs_export',
+  adminLogsPurge: 'admin.logs_purge',
+  /** The worker's daily retention job deleted old log entries. */
+  systemLogsPurged: 'system.logs_purged',
+  // admin notifications (admin/notifications): target = the notification or template id
+  adminNotificationCreate: 'admin.notification_create',
+  adminNotificationSend: 'admin.notification_send',
+  adminNotificationCancel: 'admin.notification_cancel',
+  adminNotificationDelete: 'admin.notification_delete',
+  adminNotificationTemplateCreate: 'admin.notification_template_create',
+  adminNotificationTemplateUpdate: 'admin.notification_template_update',
+  adminNotificationTemplateDelete: 'admin.notification_template_delete',
 } as const;
 export type ActivityAction = (typeof ActivityAction)[keyof typeof ActivityAction];
 

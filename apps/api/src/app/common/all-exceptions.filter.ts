@@ -1,7 +1,8 @@
 import { ErrorBody, ErrorCode } from '@ddx/contracts';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, Optional } from '@nestjs/common';
 import { Request, Response } from 'express';
 
+import { AppErrorRecorder } from '../admin/logs/app-errors/app-error.recorder';
 import { AppException } from './app-exception';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -39,12 +40,16 @@ interface BodyParserError {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
 
+  /** Unexpected 5xx errors also go to `app_errors` (admin error log), stack kept server-side. */
+  constructor(@Optional() private readonly appErrors?: AppErrorRecorder) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const { body, headers } = this.toBody(exception, req);
+    if (body.statusCode >= 500 && !(exception instanceof AppException)) this.appErrors?.record(exception, body.statusCode, req);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -50,5 +50,8 @@ describe('HTTP conventions', () => {
     expect(doc.components.schemas).toHaveProperty('ErrorBody');
     const ui = await fetch(`${api.url}/api/docs`);
     expect(await ui.text()).toContain('swagger-ui');
+    const css = await fetch(`${api.url}/api/docs/assets/swagger-ui.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toContain('text/css');
   });
 });

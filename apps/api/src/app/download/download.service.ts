@@ -1,9 +1,9 @@
 import { BatchView, DownloadErrorCode, DownloadRoutes, ErrorCode, FileMeta, PreviewMeta } from '@ddx/contracts';
-import { FileDoc, FileRepository } from '@ddx/server-database';
+import { DownloadStatsRepository, FileDoc, FileRepository } from '@ddx/server-database';
 import { CleanupJob, CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
 import { UploadLedger } from '@ddx/server-uploads';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Queue } from 'bullmq';
 import { Connection, Types } from 'mongoose';
@@ -18,8 +18,11 @@ export const unavailable = () =>
 /** Which files may be served, and their public views. */
 @Injectable()
 export class DownloadService {
+  private readonly logger = new Logger(DownloadService.name);
+
   constructor(
     private readonly files: FileRepository,
+    private readonly stats: DownloadStatsRepository,
     private readonly ledger: UploadLedger,
     @InjectConnection() private readonly connection: Connection,
     @InjectQueue(QueueName.cleanup) private readonly cleanup: Queue<CleanupPurgeJobData>,
@@ -49,8 +52,14 @@ export class DownloadService {
     };
   }
 
-  countDownload(id: string): Promise<void> {
-    return this.files.incrementDownloads(id);
+  /**
+   * One download: the file's counter and the day's bucket in download_stats
+   * (reports). Never rejects — callers fire and forget, and a counter must
+   * not fail or slow a download.
+   */
+  async countDownload(id: string): Promise<void> {
+    const results = await Promise.allSettled([this.files.incrementDownloads(id), this.stats.record()]);
+    for (const r of results) if (r.status === 'rejected') this.logger.warn({ msg: 'could not count a download', fileId: id, err: String(r.reason) });
   }
 
   async batch(batchId: string): Promise<{ view: BatchView; files: FileDoc[] }> {

@@ -4,7 +4,7 @@ import { Connection } from 'mongoose';
 
 import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
 import { call, uniqueEmail } from '../auth/testing/http';
-import { SETTINGS_DEFAULTS } from './settings.definitions';
+import { SETTINGS_DEFAULTS, settingsSchema } from './settings.definitions';
 import { SettingsService } from './settings.service';
 
 describe('settings shared by api replicas', () => {
@@ -25,6 +25,7 @@ describe('settings shared by api replicas', () => {
 
   it('starts from the typed defaults', async () => {
     expect(await a.app.get(SettingsService).getAll()).toEqual(SETTINGS_DEFAULTS);
+    expect(settingsSchema.safeParse(SETTINGS_DEFAULTS).success).toBe(true);
   });
 
   it('a change made on one replica is enforced by the other within the cache TTL', async () => {

@@ -22,7 +22,8 @@ export interface BackupResult {
  * when the store has it whole under its final name.
  */
 // A dead worker's job is taken over once its lock lapses (lockDuration) and the stall check runs.
-@Processor(QueueName.backup, { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 5 })
+// autorun: false: BackupConcurrency starts the worker once the admin setting `backupConcurrency` is applied.
+@Processor(QueueName.backup, { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 5, autorun: false })
 export class BackupProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(BackupProcessor.name);
 

@@ -134,6 +134,16 @@ export const envSchema = z.object({
   ENABLE_API_DOCS: bool
     .default(true)
     .describe('Serve the OpenAPI document at /api/docs.'),
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('When set, GET /metrics (Prometheus) requires `Authorization: Bearer <token>`. Unset: open to whoever reaches the api port (nginx never forwards /metrics).'),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('/')
+    .describe('Folder whose file system the disk-space alert of the admin monitoring watches (`npm start` sets its data folder).'),
 
   // ------------------------------------------------ accounts & authentication
   ACCESS_TOKEN_TTL_MINUTES: z.coerce

@@ -16,6 +16,7 @@ type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
 export class LiveEventsPublisher {
   private readonly logger = new Logger(LiveEventsPublisher.name);
   private readonly channel: string;
+  private readonly observers: Array<(event: WithoutAt<LiveEvent>) => void> = [];
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -29,7 +30,13 @@ export class LiveEventsPublisher {
     return this.channel;
   }
 
+  /** In-process observers of what this process publishes (e.g. the api's Prometheus counters). */
+  observe(listener: (event: WithoutAt<LiveEvent>) => void): void {
+    this.observers.push(listener);
+  }
+
   publish(event: WithoutAt<LiveEvent>): void {
+    for (const observe of this.observers) observe(event);
     const message = JSON.stringify({ ...event, at: new Date().toISOString() });
     this.redis.publish(this.channel, message).catch((err: unknown) => this.logger.debug({ msg: 'live event dropped', err: String(err) }));
   }

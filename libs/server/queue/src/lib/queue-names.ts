@@ -7,6 +7,10 @@ export const QueueName = {
   maintenance: 'maintenance',
   /** Removes the stored copies of deleted files and gives their bytes back. */
   cleanup: 'cleanup',
+  /** Daily log retention: deletes activity, access and error log entries past their retention setting. */
+  logs: 'logs',
+  /** Sends admin notifications (in-app deliveries and e-mails); one delayed job per notification. */
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -46,4 +50,20 @@ export const CleanupJob = {
 
 export interface CleanupPurgeJobData {
   fileId: string;
+}
+
+export const LogsJob = {
+  /** Delete log entries older than each log's retention setting (scheduled daily; may be added by hand). */
+  purge: 'purge-old-logs',
+} as const;
+
+export const NotificationJob = {
+  /** Send one notification; jobId = the notification id, delay = until its scheduled time. */
+  send: 'send',
+  /** Re-queues scheduled notifications whose job is missing (also run when a worker starts). */
+  sweep: 'sweep',
+} as const;
+
+export interface NotificationSendJobData {
+  notificationId: string;
 }

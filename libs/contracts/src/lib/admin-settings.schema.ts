@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+import { backupConcurrencySettingSchema, logRetentionDaysSchema } from './admin-logs.schema';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH_FLOOR } from './auth.schema';
+
+/**
+ * Admin-editable behaviour (GET/PATCH /api/v1/admin/config/settings), each key
+ * with its type and bounds: the api validates and stores with it, the admin
+ * SPA validates its form with it. Defaults live in the api
+ * (settings.definitions.ts); the code that enforces a rule reads it through
+ * SettingsService, so the admin switch is never decorative.
+ */
+export const adminSettingsSchema = z.object({
+  /** Anyone may create an account (POST /auth/register, first Google sign-in). */
+  registrationOpen: z.boolean(),
+  /** Minimum password length for new and changed passwords. */
+  passwordMinLength: z.number().int().min(PASSWORD_MIN_LENGTH_FLOOR).max(PASSWORD_MAX_LENGTH),
+  /** Storage quota given to new accounts. */
+  defaultStorageQuotaBytes: z.number().int().min(0),
+  /** Failed sign-ins allowed per account before it is locked for `loginLockoutMinutes`. */
+  maxLoginAttempts: z.number().int().min(1).max(100),
+  /** How long an account stays locked after too many failed sign-ins. */
+  loginLockoutMinutes: z.number().int().min(1).max(24 * 60),
+  /** Lifetime of a password-reset link. */
+  passwordResetTtlMinutes: z.number().int().min(5).max(24 * 60),
+
+  // --- uploads (enforced by UploadService; defaults are the original product's) ---
+  /** While on, the api answers 503 MAINTENANCE to everyone but admins (health and sign-in stay open). */
+  maintenanceMode: z.boolean(),
+  /** Shown to people while maintenance mode is on. */
+  maintenanceMessage: z.string().max(500),
+  /** Files one batch upload may hold. */
+  maxFilesPerBatch: z.number().int().min(1).max(100),
+  anonymousUploadsAllowed: z.boolean(),
+  anonymousMaxFileBytes: z.number().int().min(1),
+  anonymousDailyBytes: z.number().int().min(0),
+  userMaxFileBytes: z.number().int().min(1),
+  userDailyBytes: z.number().int().min(0),
+  /** Hard cap for everyone, whatever the other limits say. */
+  absoluteMaxFileBytes: z.number().int().min(1),
+  /** Lower-case extensions with the dot, e.g. ".exe". */
+  blockedExtensions: z.array(z.string().regex(/^\.[a-z0-9]+$/)).max(500),
+  blockedMimeTypes: z.array(z.string().min(3)).max(500),
+  /** An upload not finished within this time is expired and its reservations freed. */
+  uploadSessionTtlHours: z.number().int().min(1).max(24 * 7),
+
+  // --- logs and backups (issue 10; enforced by the worker: LogsRetentionProcessor, BackupConcurrency) ---
+  /** Backup copies each worker runs at once; null leaves each worker's BACKUP_CONCURRENCY. */
+  backupConcurrency: backupConcurrencySettingSchema,
+  /** Days activity, access and error log entries are kept (0 = forever); applied daily by the worker. */
+  activityLogRetentionDays: logRetentionDaysSchema,
+  accessLogRetentionDays: logRetentionDaysSchema,
+  errorLogRetentionDays: logRetentionDaysSchema,
+
+  // --- monitoring alerts (issue 10; evaluated by admin/monitoring AlertsService) ---
+  /** Alert when the free space of DATA_DIR's file system drops below this share (percent). */
+  alertDiskFreeMinPercent: z.number().min(0).max(100),
+  /** Alert when an api process's resident memory exceeds this. */
+  alertProcessMemoryMaxBytes: z.number().int().min(0),
+  /** Alert when more backups than this failed for good in the last 24 hours. */
+  alertBackupFailures24hMax: z.number().int().min(0),
+  /** Alert when more backup jobs than this wait, run or are delayed. */
+  alertBackupQueueDepthMax: z.number().int().min(0),
+  /** Alert when more Drive accounts than this are unhealthy. */
+  alertUnhealthyAccountsMax: z.number().int().min(0),
+});
+export type AdminSettings = z.infer<typeof adminSettingsSchema>;
+export type AdminSettingKey = keyof AdminSettings;
+
+/** PATCH body: any subset, no unknown keys. */
+export const adminSettingsPatchSchema = adminSettingsSchema.partial().strict();
+export type AdminSettingsPatch = z.infer<typeof adminSettingsPatchSchema>;
