@@ -20,8 +20,9 @@ export interface RunningProduct {
  * one origin, the worker, the Google Drive emulator with two accounts, backups
  * to WebDAV — on the MongoDB/Redis/Apache that jest's global setup started,
  * with a database, Redis prefix and WebDAV collection of its own.
+ * `overrides` go into the environment of both the api and the worker.
  */
-export async function startProduct(label: string): Promise<RunningProduct> {
+export async function startProduct(label: string, overrides: Record<string, string> = {}): Promise<RunningProduct> {
   const services = testServices();
   const names = isolatedNames(label);
   const webdav = testWebdav(label);
@@ -56,6 +57,8 @@ export async function startProduct(label: string): Promise<RunningProduct> {
     WEBDAV_PREFIX: webdav.prefix,
     GDRIVE_API_ROOT: emulator.apiRoot,
     GDRIVE_ACCOUNTS_JSON: JSON.stringify(accounts.map(({ label: l, client_id, client_secret, refresh_token }) => ({ label: l, client_id, client_secret, refresh_token }))),
+    // A spec's own settings for the api and worker, e.g. BACKUP_MAX_ATTEMPTS=1 so a backup fails at once.
+    ...overrides,
   };
   const apps: RunningApp[] = [];
   try {

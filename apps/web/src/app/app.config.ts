@@ -4,11 +4,12 @@ import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from 
 
 import { adminAuthInterceptor } from './admin/core/admin-auth.interceptor';
 import { appRoutes } from './app.routes';
+import { maintenanceInterceptor } from './components/maintenance/maintenance.interceptor';
 import { userAuthInterceptor } from './core/user-auth.interceptor';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideRouter(appRoutes, withComponentInputBinding(), withInMemoryScrolling({ scrollPositionRestoration: 'top', anchorScrolling: 'enabled' })),
-    provideHttpClient(withFetch(), withInterceptors([userAuthInterceptor, adminAuthInterceptor])),
+    provideHttpClient(withFetch(), withInterceptors([userAuthInterceptor, adminAuthInterceptor, maintenanceInterceptor])),
   ],
 };

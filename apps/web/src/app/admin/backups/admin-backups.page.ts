@@ -1,5 +1,6 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { BackupSummary, FailedBackupList, Permission } from '@ddx/contracts';
 import {
   BytesPipe,
@@ -22,12 +23,15 @@ import { AdminSession } from '../core/admin-session';
 @Component({
   standalone: true,
   selector: 'app-admin-backups-page',
-  imports: [DatePipe, BytesPipe, UiAlertComponent, UiBadgeComponent, UiButtonDirective, UiCardComponent, UiConfirmDialogComponent, UiPageComponent, UiSpinnerComponent, UiTableDirective],
+  imports: [DatePipe, RouterLink, BytesPipe, UiAlertComponent, UiBadgeComponent, UiButtonDirective, UiCardComponent, UiConfirmDialogComponent, UiPageComponent, UiSpinnerComponent, UiTableDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <ui-page title="Backups" subtitle="WebDAV copies of stored files.">
       <div uiPageActions>
-        <button uiButton variant="secondary" type="button" (click)="load()" [disabled]="loading()">Reload</button>
+        <button uiButton variant="secondary" type="button" (click)="load()" [disabled]="loading()" data-testid="page-reload">Reload</button>
+        @if (canManage() && summary()?.enabled) {
+          <button uiButton variant="secondary" type="button" [busy]="busy() === 'trigger'" [disabled]="busy() !== null" (click)="trigger()" data-testid="backups-trigger">Back up pending files</button>
+        }
         @if (canManage() && (failed()?.total ?? 0) > 0) {
           <button uiButton type="button" (click)="confirmAll.set(true)" data-testid="backups-retry-all">Retry all failed</button>
         }
@@ -57,7 +61,7 @@ import { AdminSession } from '../core/admin-session';
             } @else {
               <p class="mt-2 text-sm">No failures.</p>
             }
-            <p class="mt-2 text-sm">Queue: {{ s.queue.waiting }} waiting, {{ s.queue.active }} active, {{ s.queue.delayed }} delayed</p>
+            <p class="mt-2 text-sm" data-testid="backup-queue">Queue: {{ s.queue.waiting }} waiting, {{ s.queue.active }} active, {{ s.queue.delayed }} delayed, {{ s.queue.failed }} failed jobs kept</p>
           </ui-card>
           <ui-card heading="WebDAV">
             <p class="break-all text-sm text-ink-600">{{ s.target ?? 'not configured' }}</p>
@@ -83,7 +87,13 @@ import { AdminSession } from '../core/admin-session';
               <tbody>
                 @for (b of f.items; track b.file_id) {
                   <tr [attr.data-testid]="'failed-' + b.file_id">
-                    <td class="max-w-[14rem] truncate">{{ b.filename }}</td>
+                    <td class="max-w-[14rem] truncate">
+                      @if (canViewFiles()) {
+                        <a class="text-brand-700 hover:underline" [routerLink]="['/admin/files', b.file_id]" [title]="b.filename">{{ b.filename }}</a>
+                      } @else {
+                        {{ b.filename }}
+                      }
+                    </td>
                     <td>{{ b.size | bytes }}</td>
                     <td class="max-w-[16rem] truncate text-xs text-rose-700" [title]="b.reason ?? ''">{{ b.reason ?? '—' }}</td>
                     <td>{{ b.attempts }}</td>
@@ -138,6 +148,29 @@ export class AdminBackupsPage implements OnInit {
 
   protected canManage(): boolean {
     return this.session.can(Permission.manageBackups);
+  }
+
+  protected canViewFiles(): boolean {
+    return this.session.can(Permission.viewFiles);
+  }
+
+  /** Queues every stored file that has no copy and no job (the worker's sweep does the same, less often). */
+  protected trigger(): void {
+    this.busy.set('trigger');
+    this.api.triggerBackups().subscribe({
+      next: (r) => {
+        this.busy.set(null);
+        const parts = [`${r.queued} files queued for backup`];
+        if (r.skipped) parts.push(`${r.skipped} already queued or running`);
+        if (r.remaining) parts.push(`${r.remaining} left for another run`);
+        this.toasts.success(`${parts.join(', ')}.`);
+        this.load();
+      },
+      error: (e: unknown) => {
+        this.busy.set(null);
+        this.toasts.error(apiProblem(e).message);
+      },
+    });
   }
 
   ngOnInit(): void {

@@ -1,8 +1,9 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, OnInit } from '@angular/core';
-import { UiBadgeComponent, BytesPipe, UiCardComponent, UiEmptyStateComponent, UiPageComponent } from '@ddx/ui';
+import { UiBadgeComponent, BytesPipe, UiCardComponent, UiEmptyStateComponent, UiPageComponent, UiProgressBarComponent } from '@ddx/ui';
 
 import { AdminLiveService, FeedEvent } from './admin-live.service';
+import { ThroughputChartComponent } from './throughput-chart.component';
 
 function describe(e: FeedEvent): { tone: 'success' | 'danger' | 'warning' | 'brand' | 'neutral'; text: string } {
   switch (e.type) {
@@ -24,7 +25,7 @@ function describe(e: FeedEvent): { tone: 'success' | 'danger' | 'warning' | 'bra
 @Component({
   standalone: true,
   selector: 'app-admin-dashboard-page',
-  imports: [DatePipe, DecimalPipe, UiBadgeComponent, BytesPipe, UiCardComponent, UiEmptyStateComponent, UiPageComponent],
+  imports: [DatePipe, DecimalPipe, UiBadgeComponent, BytesPipe, UiCardComponent, UiEmptyStateComponent, UiPageComponent, UiProgressBarComponent, ThroughputChartComponent],
   providers: [AdminLiveService],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
@@ -42,6 +43,22 @@ function describe(e: FeedEvent): { tone: 'success' | 'danger' | 'warning' | 'bra
           <ui-card><p class="text-sm text-ink-500">Redis latency</p><p class="text-2xl font-semibold">{{ s.redisLatencyMs === null ? '—' : (s.redisLatencyMs | number: '1.0-1') + ' ms' }}</p></ui-card>
         </div>
         <div class="grid gap-4 lg:grid-cols-2">
+          <ui-card heading="Upload throughput">
+            <app-throughput-chart [points]="live.history()" />
+          </ui-card>
+          <ui-card heading="Live uploads" data-testid="live-uploads">
+            @for (u of live.uploads(); track u.fileId) {
+              <div class="border-b border-ink-100 py-2 text-sm last:border-0" [attr.data-testid]="'live-upload-' + (u.filename ?? u.fileId)" [attr.data-state]="u.state" [attr.data-offset]="u.offset">
+                <div class="mb-1 flex items-baseline justify-between gap-2">
+                  <span class="min-w-0 truncate font-medium text-ink-900" [title]="u.filename ?? u.fileId">{{ u.filename ?? u.fileId }}</span>
+                  <span class="shrink-0 text-ink-600">{{ u.offset | bytes }} / {{ u.size | bytes }}</span>
+                </div>
+                <ui-progress-bar size="sm" [value]="u.size ? (u.offset / u.size) * 100 : 0" [label]="'Upload of ' + (u.filename ?? u.fileId)" [tone]="u.state === 'failed' ? 'danger' : u.state === 'completed' ? 'success' : 'brand'" />
+              </div>
+            } @empty {
+              <p class="text-sm text-ink-500">No upload since this page opened.</p>
+            }
+          </ui-card>
           <ui-card heading="Queues">
             @for (q of queues(); track q.name) {
               <div class="flex flex-wrap items-baseline justify-between gap-2 border-b border-ink-100 py-2 text-sm last:border-0">

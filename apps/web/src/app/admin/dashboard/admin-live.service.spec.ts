@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 
 import { ADMIN_TOKEN_STORAGE_KEY } from '../core/admin-session';
-import { adminSocketUrl, AdminLiveService } from './admin-live.service';
+import { adminSocketUrl, AdminLiveService, HISTORY_SIZE } from './admin-live.service';
 
 class FakeSocket {
   static all: FakeSocket[] = [];
@@ -52,6 +52,29 @@ describe('AdminLiveService', () => {
     ws.onmessage?.({ data: 'not json' });
     expect(live.snapshot()?.activeUploads).toBe(2);
     expect(live.feed().map((e) => e.type)).toEqual(['backup.failed', 'upload.completed']);
+  });
+
+  it('keeps a bounded history of snapshots for the chart and follows uploads from their events', () => {
+    const live = TestBed.inject(AdminLiveService);
+    live.handle(JSON.stringify({ type: 'upload.started', at: 't0', fileId: 'a', filename: 'a.bin', size: 100, resumedAt: 0 }));
+    live.handle(JSON.stringify({ type: 'upload.progress', at: 't1', fileId: 'a', offset: 40, size: 100 }));
+    live.handle(JSON.stringify({ type: 'upload.started', at: 't1', fileId: 'b', filename: 'b.bin', size: 10, resumedAt: 0 }));
+    live.handle(JSON.stringify({ type: 'upload.completed', at: 't2', fileId: 'b', filename: 'b.bin', size: 10 }));
+    // A late, older progress event never moves an upload backwards.
+    live.handle(JSON.stringify({ type: 'upload.progress', at: 't3', fileId: 'a', offset: 20, size: 100 }));
+    expect(live.uploads().map((u) => [u.filename, u.state, u.offset])).toEqual([
+      ['a.bin', 'uploading', 40],
+      ['b.bin', 'completed', 10],
+    ]);
+    live.handle(JSON.stringify({ type: 'upload.failed', at: 't4', fileId: 'a', code: 'DRIVE_ERROR' }));
+    expect(live.uploads()[0]).toMatchObject({ fileId: 'a', state: 'failed', offset: 40 });
+
+    const system = (i: number) => ({ type: 'system', at: `t${i}`, activeUploads: i % 3, uploadBytesPerSecond: i * 1000, queues: {}, api: { pid: 1, rssBytes: 1, heapUsedBytes: 1, cpuPercent: 1 }, workers: [], mongoLatencyMs: 1, redisLatencyMs: 1 });
+    for (let i = 1; i <= HISTORY_SIZE + 5; i++) live.handle(JSON.stringify(system(i)));
+    const history = live.history();
+    expect(history).toHaveLength(HISTORY_SIZE);
+    expect(history[0]).toEqual({ at: 't6', bytesPerSecond: 6000, activeUploads: 0 });
+    expect(history[HISTORY_SIZE - 1]).toEqual({ at: `t${HISTORY_SIZE + 5}`, bytesPerSecond: (HISTORY_SIZE + 5) * 1000, activeUploads: (HISTORY_SIZE + 5) % 3 });
   });
 
   it('reconnects with back-off after a drop, and stops when told', () => {

@@ -9,6 +9,26 @@ export type FeedEvent = Exclude<LiveEvent, { type: 'system' | 'upload.progress' 
 export type LiveState = 'connecting' | 'open' | 'closed';
 
 const FEED_SIZE = 50;
+/** Snapshots kept for the chart (one every few seconds: about three minutes). */
+export const HISTORY_SIZE = 60;
+const UPLOADS_SIZE = 10;
+
+/** One system snapshot as the throughput chart plots it. */
+export interface ThroughputPoint {
+  at: string;
+  bytesPerSecond: number;
+  activeUploads: number;
+}
+
+/** An upload as the dashboard follows it from its live events. */
+export interface LiveUpload {
+  fileId: string;
+  filename: string | null;
+  size: number;
+  offset: number;
+  state: 'uploading' | 'completed' | 'failed';
+  at: string;
+}
 const FEED_TYPES = new Set<LiveEvent['type']>(['upload.started', 'upload.completed', 'upload.failed', 'backup.completed', 'backup.failed', 'account.health']);
 
 /** `ws(s)://<this host>/ws_admin?token=…` for the admin token. */
@@ -34,6 +54,10 @@ export class AdminLiveService {
   readonly state = signal<LiveState>('connecting');
   readonly snapshot = signal<SystemSnapshot | null>(null);
   readonly feed = signal<FeedEvent[]>([]);
+  /** Latest snapshots, oldest first, for the throughput chart. */
+  readonly history = signal<ThroughputPoint[]>([]);
+  /** Uploads seen on the socket, in flight first, then the latest finished ones. */
+  readonly uploads = signal<LiveUpload[]>([]);
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.stop());
@@ -61,8 +85,28 @@ export class AdminLiveService {
       return;
     }
     if (!event || typeof event !== 'object' || typeof event.type !== 'string') return;
-    if (event.type === 'system') this.snapshot.set(event);
-    else if (FEED_TYPES.has(event.type)) this.feed.update((f) => [event as FeedEvent, ...f].slice(0, FEED_SIZE));
+    if (event.type === 'system') {
+      this.snapshot.set(event);
+      const point = { at: event.at, bytesPerSecond: event.uploadBytesPerSecond, activeUploads: event.activeUploads };
+      this.history.update((h) => [...h, point].slice(-HISTORY_SIZE));
+    } else if (event.type.startsWith('upload.')) this.trackUpload(event);
+    if (FEED_TYPES.has(event.type)) this.feed.update((f) => [event as FeedEvent, ...f].slice(0, FEED_SIZE));
+  }
+
+  private trackUpload(event: LiveEvent): void {
+    this.uploads.update((list) => {
+      const current = list.find((u) => u.fileId === (event as { fileId: string }).fileId);
+      let next: LiveUpload | null = null;
+      if (event.type === 'upload.started') next = { fileId: event.fileId, filename: event.filename, size: event.size, offset: Math.max(current?.offset ?? 0, event.resumedAt), state: 'uploading', at: event.at };
+      else if (event.type === 'upload.progress')
+        next = { fileId: event.fileId, filename: current?.filename ?? null, size: event.size, offset: Math.max(current?.offset ?? 0, event.offset), state: 'uploading', at: event.at };
+      else if (event.type === 'upload.completed') next = { fileId: event.fileId, filename: event.filename, size: event.size, offset: event.size, state: 'completed', at: event.at };
+      else if (event.type === 'upload.failed') next = current ? { ...current, state: 'failed', at: event.at } : null;
+      if (!next) return list;
+      const others = list.filter((u) => u.fileId !== next?.fileId);
+      const all = [next, ...others];
+      return [...all.filter((u) => u.state === 'uploading'), ...all.filter((u) => u.state !== 'uploading')].slice(0, UPLOADS_SIZE);
+    });
   }
 
   private connect(): void {

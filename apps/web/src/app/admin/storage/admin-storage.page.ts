@@ -1,7 +1,8 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { AddStorageAccountRequest, AdminStorageAccount, AdminStorageList, Permission } from '@ddx/contracts';
+import { RouterLink } from '@angular/router';
+import { AddStorageAccountRequest, AdminErrorCode, AdminStorageAccount, AdminStorageList, Permission, StorageAccountRemoval } from '@ddx/contracts';
 import {
   BytesPipe,
   UiAlertComponent,
@@ -23,6 +24,23 @@ import { AdminApi } from '../core/admin-api.service';
 import { AdminSession } from '../core/admin-session';
 
 type CredentialKind = 'oauth' | 'service_account';
+
+/** What removing `a` will do, in words, for the confirmation dialog. */
+export function removalPlan(a: Pick<AdminStorageAccount, 'label' | 'files_count' | 'reserved_bytes'>, canForce: boolean): { message: string; force: boolean; allowed: boolean } {
+  const inFlight = a.reserved_bytes > 0;
+  if (a.files_count === 0 && !inFlight) {
+    return { message: `${a.label} leaves the pool; no files are stored on it. The bytes in the Google account itself are not touched.`, force: false, allowed: true };
+  }
+  const holds = a.files_count > 0 ? `${a.files_count} files are stored on ${a.label}` : `Uploads are in flight to ${a.label}`;
+  if (!canForce) {
+    return { message: `${holds}, so removing it is refused. Disable it instead, or ask a superadmin to force the removal.`, force: false, allowed: false };
+  }
+  return {
+    message: `${holds}. Removing it anyway cancels uploads in flight; files with a WebDAV backup are then served from the backup, and files without one can no longer be downloaded. The bytes in the Google account itself are not touched.`,
+    force: true,
+    allowed: true,
+  };
+}
 
 /** The request body for the add form, or a message saying what is missing. */
 export function buildAddRequest(f: { kind: CredentialKind; label: string; clientId: string; clientSecret: string; refreshToken: string; keyJson: string; subject: string }): AddStorageAccountRequest | string {
@@ -47,6 +65,7 @@ export function buildAddRequest(f: { kind: CredentialKind; label: string; client
   imports: [
     DatePipe,
     FormsModule,
+    RouterLink,
     BytesPipe,
     UiAlertComponent,
     UiBadgeComponent,
@@ -66,11 +85,23 @@ export function buildAddRequest(f: { kind: CredentialKind; label: string; client
       <div uiPageActions>
         <button uiButton variant="secondary" type="button" (click)="load()" [disabled]="loading()">Reload</button>
         @if (canManage()) {
+          <button uiButton variant="secondary" type="button" (click)="refreshAll()" [busy]="refreshing()" [disabled]="refreshing()" data-testid="storage-refresh-all">{{ refreshing() ? 'Asking Google…' : 'Refresh stats' }}</button>
           <button uiButton type="button" (click)="openAdd()" data-testid="storage-add">Add account</button>
         }
       </div>
       @if (error()) {
         <ui-alert tone="error">{{ error() }}</ui-alert>
+      }
+      @if (removal(); as r) {
+        <ui-alert [tone]="r.lost.length ? 'warning' : 'success'" data-testid="storage-removal-result">
+          {{ r.message }}
+          @if (r.served_from_backup.length) {
+            <span class="block">{{ r.served_from_backup.length }} files are now served from their WebDAV backup.</span>
+          }
+          @if (r.lost.length) {
+            <span class="block">{{ r.lost.length }} files had no backup and can no longer be downloaded: {{ lostNames(r) }}</span>
+          }
+        </ui-alert>
       }
       @if (list(); as l) {
         <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="storage-totals">
@@ -90,7 +121,15 @@ export function buildAddRequest(f: { kind: CredentialKind; label: string; client
                   <tr [attr.data-testid]="'storage-row-' + a.email">
                     <td>
                       <p class="font-medium text-ink-900">{{ a.label }}</p>
-                      <p class="text-xs text-ink-500">{{ a.email }} · {{ a.kind }} · {{ a.files_count }} files</p>
+                      <p class="text-xs text-ink-500">
+                        {{ a.email }} · {{ a.kind }} ·
+                        @if (canViewFiles()) {
+                          <a class="text-brand-700 hover:underline" [routerLink]="['/admin/files']" [queryParams]="{ account: a.id }" data-testid="storage-files-link">{{ a.files_count }} files</a>
+                        } @else {
+                          {{ a.files_count }} files
+                        }
+                        ({{ a.stored_bytes | bytes }})
+                      </p>
                       @if (!a.enabled) {
                         <ui-badge tone="neutral" data-testid="storage-disabled">disabled</ui-badge>
                       }
@@ -101,10 +140,17 @@ export function buildAddRequest(f: { kind: CredentialKind; label: string; client
                       @if (a.last_error) {
                         <p class="truncate text-xs text-rose-700" [title]="a.last_error" data-testid="storage-last-error">{{ a.last_error }}</p>
                       }
+                      @if (a.consecutive_failures > 0) {
+                        <p class="text-xs text-ink-500">{{ a.consecutive_failures }} failures in a row</p>
+                      }
+                      @if (a.rate_limited_until) {
+                        <p class="text-xs text-amber-700">rate limited until {{ a.rate_limited_until | date: 'short' }}</p>
+                      }
                     </td>
                     <td class="whitespace-nowrap">
                       <p>{{ a.usage_bytes | bytes }} / {{ a.unlimited ? 'unlimited' : (a.quota_bytes | bytes) }}</p>
                       <p class="text-xs text-ink-500">reserved {{ a.reserved_bytes | bytes }} · free {{ a.free_bytes | bytes }}</p>
+                      <p class="text-xs text-ink-500">uploaded today {{ a.daily_uploaded_bytes | bytes }}</p>
                     </td>
                     <td class="whitespace-nowrap text-right">
                       @if (canManage()) {
@@ -114,6 +160,10 @@ export function buildAddRequest(f: { kind: CredentialKind; label: string; client
                         } @else {
                           <button uiButton size="sm" type="button" class="ml-2" [disabled]="rowBusy() === a.id" (click)="setEnabled(a, true)" data-testid="storage-enable">Enable</button>
                         }
+                        <button uiButton size="sm" variant="ghost" type="button" class="ml-2" [disabled]="rowBusy() === a.id" (click)="askRemove(a)" data-testid="storage-remove">Remove</button>
+                      }
+                      @if (canDestroy() && a.files_count > 0) {
+                        <button uiButton size="sm" variant="danger" type="button" class="ml-2 mt-1" [disabled]="rowBusy() === a.id" (click)="toWipe.set(a)" data-testid="storage-delete-all">Delete all files</button>
                       }
                     </td>
                   </tr>
@@ -137,6 +187,34 @@ export function buildAddRequest(f: { kind: CredentialKind; label: string; client
       [busy]="rowBusy() !== null"
       (confirmed)="confirmDisable()"
       (cancelled)="toDisable.set(null)"
+    />
+
+    <ui-modal [open]="toRemove() !== null" [title]="'Remove ' + (toRemove()?.label ?? '') + '?'" (closed)="closeRemove()">
+      <p data-testid="storage-remove-message">{{ plan()?.message }}</p>
+      @if (removeError()) {
+        <ui-alert tone="error" class="mt-3" data-testid="storage-remove-error">{{ removeError() }}</ui-alert>
+      }
+      <div uiModalFooter class="contents">
+        <button uiButton type="button" variant="secondary" [disabled]="rowBusy() !== null" (click)="closeRemove()">{{ plan()?.allowed ? 'Cancel' : 'Close' }}</button>
+        @if (plan()?.allowed) {
+          <button uiButton type="button" variant="danger" [busy]="rowBusy() !== null" [disabled]="rowBusy() !== null" (click)="remove()" data-testid="storage-remove-confirm">
+            {{ plan()?.force ? 'Remove anyway' : 'Remove' }}
+          </button>
+        }
+      </div>
+    </ui-modal>
+
+    <ui-confirm-dialog
+      [open]="toWipe() !== null"
+      [title]="'Delete every file on ' + (toWipe()?.label ?? '') + '?'"
+      [message]="
+        (toWipe()?.files_count ?? 0) +
+        ' files stored on this account are deleted for good: their links stop at once, the Google Drive and WebDAV copies are purged, uploads in flight are cancelled, and Drive files in its folder that no record points to are deleted now. This cannot be undone.'
+      "
+      confirmLabel="Delete all files"
+      [busy]="rowBusy() !== null"
+      (confirmed)="wipe()"
+      (cancelled)="toWipe.set(null)"
     />
 
     <ui-modal [open]="adding()" title="Add storage account" (closed)="closeAdd()">
@@ -176,6 +254,15 @@ export class AdminStoragePage implements OnInit {
   protected readonly error = signal<string | null>(null);
   protected readonly rowBusy = signal<string | null>(null);
   protected readonly toDisable = signal<AdminStorageAccount | null>(null);
+  protected readonly toRemove = signal<AdminStorageAccount | null>(null);
+  protected readonly toWipe = signal<AdminStorageAccount | null>(null);
+  protected readonly removeError = signal<string | null>(null);
+  protected readonly removal = signal<StorageAccountRemoval | null>(null);
+  protected readonly refreshing = signal(false);
+  protected readonly plan = computed(() => {
+    const a = this.toRemove();
+    return a ? removalPlan(a, this.canDestroy()) : null;
+  });
   protected readonly adding = signal(false);
   protected readonly addBusy = signal(false);
   protected readonly addError = signal<string | null>(null);
@@ -183,6 +270,83 @@ export class AdminStoragePage implements OnInit {
 
   protected canManage(): boolean {
     return this.session.can(Permission.manageStorage);
+  }
+
+  protected canDestroy(): boolean {
+    return this.session.can(Permission.destructiveStorage);
+  }
+
+  protected canViewFiles(): boolean {
+    return this.session.can(Permission.viewFiles);
+  }
+
+  protected lostNames(r: StorageAccountRemoval): string {
+    const names = r.lost.slice(0, 10).map((f) => f.filename);
+    return names.join(', ') + (r.lost.length > 10 ? ` and ${r.lost.length - 10} more` : '');
+  }
+
+  protected refreshAll(): void {
+    this.refreshing.set(true);
+    this.api.refreshStorageAccounts().subscribe({
+      next: () => {
+        this.refreshing.set(false);
+        this.toasts.success('Quota, usage and health refreshed from Google Drive.');
+        this.load();
+      },
+      error: (e: unknown) => {
+        this.refreshing.set(false);
+        this.toasts.error(apiProblem(e).message);
+      },
+    });
+  }
+
+  protected askRemove(a: AdminStorageAccount): void {
+    this.removeError.set(null);
+    this.toRemove.set(a);
+  }
+
+  protected closeRemove(): void {
+    if (this.rowBusy() === null) this.toRemove.set(null);
+  }
+
+  protected remove(): void {
+    const a = this.toRemove();
+    const plan = this.plan();
+    if (!a || !plan?.allowed) return;
+    this.rowBusy.set(a.id);
+    this.removeError.set(null);
+    this.api.removeStorageAccount(a.id, plan.force).subscribe({
+      next: (r) => {
+        this.rowBusy.set(null);
+        this.toRemove.set(null);
+        this.removal.set(r);
+        this.toasts.success(`${a.label} removed.`);
+        this.load();
+      },
+      error: (e: unknown) => {
+        this.rowBusy.set(null);
+        const p = apiProblem(e);
+        this.removeError.set(p.code === AdminErrorCode.ACCOUNT_HAS_FILES && !this.canDestroy() ? `${p.message} A superadmin can force the removal.` : p.message);
+      },
+    });
+  }
+
+  protected wipe(): void {
+    const a = this.toWipe();
+    if (!a) return;
+    this.rowBusy.set(a.id);
+    this.api.deleteAllFilesOfAccount(a.id).subscribe({
+      next: (r) => {
+        this.rowBusy.set(null);
+        this.toWipe.set(null);
+        this.toasts.success(`${a.label}: ${r.files_deleted} files deleted (${r.purges_queued} copies being purged), ${r.uploads_cancelled} uploads cancelled, ${r.untracked_deleted} untracked Drive files deleted.`);
+        this.load();
+      },
+      error: (e: unknown) => {
+        this.toWipe.set(null);
+        this.failRow(e);
+      },
+    });
   }
 
   ngOnInit(): void {

@@ -1,7 +1,8 @@
-import { DatePipe } from '@angular/common';
+import { DatePipe, DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { AccountStatus, AdminUser, AdminUserList, canModerate, Permission } from '@ddx/contracts';
+import { RouterLink } from '@angular/router';
+import { AccountStatus, AdminUser, AdminUserList, canModerate, Permission, Role, UserBulkRequest } from '@ddx/contracts';
 import {
   BytesPipe,
   UiAlertComponent,
@@ -18,11 +19,30 @@ import {
 } from '@ddx/ui';
 
 import { apiProblem } from '../../core/api-problem';
-import { AdminApi, ModerationAction } from '../core/admin-api.service';
+import { AdminApi, ModerationAction, UserQuery } from '../core/admin-api.service';
+import { AdminPagerComponent } from '../core/admin-pager.component';
+import { AdminReasonDialogComponent } from '../core/admin-reason-dialog.component';
 import { AdminSession } from '../core/admin-session';
+import { bulkSummary } from '../core/bulk-summary';
+import { saveBlob } from '../core/download-blob';
+import { Selection } from '../core/selection';
 
 const PAGE_SIZE = 20;
 const ACTION_LABEL: Record<ModerationAction, string> = { suspend: 'Suspend', ban: 'Ban', reactivate: 'Reactivate' };
+
+type BulkAction = UserBulkRequest['action'];
+type UserSort = NonNullable<UserQuery['sort_by']>;
+
+const BULK: Record<BulkAction, { label: string; message: (n: number) => string; reason: 'required' | 'optional' }> = {
+  suspend: { label: 'Suspend', reason: 'required', message: (n) => `${n} selected users will be signed out and cannot sign in until reactivated.` },
+  ban: { label: 'Ban', reason: 'required', message: (n) => `${n} selected users will be signed out, cannot sign in, and their files stop being downloadable.` },
+  reactivate: { label: 'Reactivate', reason: 'optional', message: (n) => `${n} selected users will be able to sign in again.` },
+  delete: {
+    label: 'Delete',
+    reason: 'optional',
+    message: (n) => `${n} selected accounts are deleted for good: every file they own is deleted from Google Drive and the backup. This cannot be undone.`,
+  },
+};
 
 interface Pending {
   user: AdminUser;
@@ -35,6 +55,7 @@ interface Pending {
   imports: [
     DatePipe,
     FormsModule,
+    RouterLink,
     BytesPipe,
     UiAlertComponent,
     UiBadgeComponent,
@@ -46,10 +67,16 @@ interface Pending {
     UiPageComponent,
     UiSpinnerComponent,
     UiTableDirective,
+    AdminPagerComponent,
+    AdminReasonDialogComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <ui-page title="Users" subtitle="Search, filter and moderate accounts.">
+      <div uiPageActions>
+        <button uiButton variant="secondary" type="button" [disabled]="exporting()" (click)="export('csv')" data-testid="users-export-csv">Export CSV</button>
+        <button uiButton variant="secondary" type="button" [disabled]="exporting()" (click)="export('json')" data-testid="users-export-json">Export JSON</button>
+      </div>
       <form class="flex flex-wrap items-end gap-3" (ngSubmit)="search()" data-testid="user-filters">
         <ui-field label="Search" class="min-w-[14rem] flex-1">
           <input uiInput type="search" name="search" placeholder="E-mail or user id" [(ngModel)]="searchText" data-testid="user-search" />
@@ -62,6 +89,29 @@ interface Pending {
             <option value="banned">Banned</option>
           </select>
         </ui-field>
+        <ui-field label="Role">
+          <select uiInput name="role" [(ngModel)]="roleFilter" (ngModelChange)="search()" data-testid="user-role-filter">
+            <option value="">All</option>
+            <option value="regular">Regular</option>
+            <option value="admin">Admin</option>
+            <option value="superadmin">Superadmin</option>
+          </select>
+        </ui-field>
+        <ui-field label="Sort by">
+          <select uiInput name="sort" [(ngModel)]="sortBy" (ngModelChange)="search()" data-testid="user-sort">
+            <option value="created_at">Joined</option>
+            <option value="last_login_at">Last sign-in</option>
+            <option value="email">E-mail</option>
+            <option value="status">Status</option>
+            <option value="role">Role</option>
+          </select>
+        </ui-field>
+        <ui-field label="Order">
+          <select uiInput name="order" [(ngModel)]="sortOrder" (ngModelChange)="search()" data-testid="user-order">
+            <option value="desc">Descending</option>
+            <option value="asc">Ascending</option>
+          </select>
+        </ui-field>
         <button uiButton type="submit" variant="secondary" data-testid="user-search-submit">Search</button>
       </form>
 
@@ -69,19 +119,42 @@ interface Pending {
         <ui-alert tone="error">{{ error() }}</ui-alert>
       }
 
+      @if (selection.size() > 0) {
+        <div class="flex flex-wrap items-center gap-2 rounded-lg bg-brand-50 px-4 py-2 text-sm" data-testid="users-bulk-bar">
+          <span class="font-medium text-ink-900">{{ selection.size() }} selected</span>
+          <button uiButton size="sm" variant="secondary" type="button" (click)="askBulk('suspend')" data-testid="users-bulk-suspend">Suspend</button>
+          <button uiButton size="sm" variant="secondary" type="button" (click)="askBulk('reactivate')" data-testid="users-bulk-reactivate">Reactivate</button>
+          <button uiButton size="sm" variant="danger" type="button" (click)="askBulk('ban')" data-testid="users-bulk-ban">Ban</button>
+          <button uiButton size="sm" variant="danger" type="button" (click)="askBulk('delete')" data-testid="users-bulk-delete">Delete</button>
+          <button uiButton size="sm" variant="ghost" type="button" (click)="selection.clear()">Clear selection</button>
+        </div>
+      }
+
       <ui-card flush>
         @if (list(); as l) {
           <div class="overflow-x-auto">
             <table uiTable data-testid="users-table">
               <thead>
-                <tr><th>User</th><th>Status</th><th>Files</th><th><span class="sr-only">Actions</span></th></tr>
+                <tr>
+                  @if (canBulk()) {
+                    <th class="w-8">
+                      <input type="checkbox" aria-label="Select every user on this page" [checked]="allSelected()" [disabled]="selectable().length === 0" (change)="selectPage($any($event.target).checked)" data-testid="users-select-all" />
+                    </th>
+                  }
+                  <th>User</th><th>Status</th><th>Files</th><th><span class="sr-only">Actions</span></th>
+                </tr>
               </thead>
               <tbody>
                 @for (u of l.items; track u.id) {
                   <tr [attr.data-testid]="'user-row-' + u.email">
+                    @if (canBulk()) {
+                      <td>
+                        <input type="checkbox" [attr.aria-label]="'Select ' + u.email" [checked]="selection.has(u.id)" [disabled]="!mayModerate(u)" (change)="selection.toggle(u.id, $any($event.target).checked)" data-testid="user-select" />
+                      </td>
+                    }
                     <td class="max-w-[18rem]">
-                      <p class="truncate font-medium text-ink-900" [title]="u.email">{{ u.email }}</p>
-                      <p class="text-xs text-ink-500">{{ u.role }} · joined {{ u.created_at | date: 'mediumDate' }}</p>
+                      <a class="block truncate font-medium text-brand-700 hover:underline" [routerLink]="['/admin/users', u.id]" [title]="u.email" data-testid="user-link">{{ u.email }}</a>
+                      <p class="text-xs text-ink-500">{{ u.role }} · joined {{ u.created_at | date: 'mediumDate' }}{{ u.last_login_at ? ' · last sign-in ' + (u.last_login_at | date: 'mediumDate') : '' }}</p>
                     </td>
                     <td>
                       <ui-badge [tone]="u.status === 'active' ? 'success' : u.status === 'suspended' ? 'warning' : 'danger'" data-testid="user-status">{{ u.status }}</ui-badge>
@@ -105,18 +178,12 @@ interface Pending {
                     </td>
                   </tr>
                 } @empty {
-                  <tr><td colspan="4" class="py-6 text-center text-ink-500">No users match.</td></tr>
+                  <tr><td [attr.colspan]="canBulk() ? 5 : 4" class="py-6 text-center text-ink-500">No users match.</td></tr>
                 }
               </tbody>
             </table>
           </div>
-          <div class="flex items-center justify-between border-t border-ink-100 px-5 py-3 text-sm">
-            <span data-testid="users-total">{{ l.total }} {{ l.total === 1 ? 'user' : 'users' }} · page {{ l.page }} of {{ l.total_pages || 1 }}</span>
-            <span class="flex gap-2">
-              <button uiButton size="sm" variant="secondary" type="button" [disabled]="l.page <= 1 || loading()" (click)="go(l.page - 1)">Previous</button>
-              <button uiButton size="sm" variant="secondary" type="button" [disabled]="l.page >= l.total_pages || loading()" (click)="go(l.page + 1)" data-testid="users-next">Next</button>
-            </span>
-          </div>
+          <app-admin-pager [total]="l.total" [page]="l.page" [totalPages]="l.total_pages" noun="user" testid="users" [disabled]="loading()" (go)="go($event)" />
         } @else if (loading()) {
           <div class="flex justify-center p-8"><ui-spinner /></div>
         }
@@ -148,20 +215,40 @@ interface Pending {
         </button>
       </div>
     </ui-modal>
+
+    <app-admin-reason-dialog
+      [open]="bulkAction() !== null"
+      [title]="bulkTitle()"
+      [message]="bulkMessage()"
+      [confirmLabel]="bulkLabel()"
+      [tone]="bulkAction() === 'reactivate' ? 'primary' : 'danger'"
+      [reasonRequired]="bulkReasonRequired()"
+      [busy]="busy()"
+      [error]="actionError()"
+      (confirmed)="runBulk($event)"
+      (cancelled)="bulkAction.set(null)"
+    />
   `,
 })
 export class AdminUsersPage implements OnInit {
   private readonly api = inject(AdminApi);
   private readonly session = inject(AdminSession);
   private readonly toasts = inject(UiToastService);
+  private readonly document = inject(DOCUMENT);
 
   protected searchText = '';
   protected statusFilter: AccountStatus | '' = '';
+  protected roleFilter: Role | '' = '';
+  protected sortBy: UserSort = 'created_at';
+  protected sortOrder: 'asc' | 'desc' = 'desc';
   protected reason = '';
+  protected readonly selection = new Selection();
   protected readonly list = signal<AdminUserList | null>(null);
   protected readonly loading = signal(false);
+  protected readonly exporting = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly pending = signal<Pending | null>(null);
+  protected readonly bulkAction = signal<BulkAction | null>(null);
   protected readonly busy = signal(false);
   protected readonly reasonError = signal<string | null>(null);
   protected readonly actionError = signal<string | null>(null);
@@ -170,6 +257,20 @@ export class AdminUsersPage implements OnInit {
     return p ? `${ACTION_LABEL[p.action]} ${p.user.email}?` : '';
   });
   protected readonly actionLabel = computed(() => ACTION_LABEL[this.pending()?.action ?? 'suspend']);
+  protected readonly canBulk = computed(() => this.session.permissions().has(Permission.moderateUsers));
+  /** Ids on this page the admin may act on. */
+  protected readonly selectable = computed(() => (this.list()?.items ?? []).filter((u) => this.mayModerate(u)).map((u) => u.id));
+  protected readonly allSelected = computed(() => this.selection.allOf(this.selectable()));
+  protected readonly bulkTitle = computed(() => {
+    const a = this.bulkAction();
+    return a ? `${BULK[a].label} ${this.selection.size()} ${this.selection.size() === 1 ? 'user' : 'users'}?` : '';
+  });
+  protected readonly bulkMessage = computed(() => {
+    const a = this.bulkAction();
+    return a ? BULK[a].message(this.selection.size()) : '';
+  });
+  protected readonly bulkLabel = computed(() => BULK[this.bulkAction() ?? 'suspend'].label);
+  protected readonly bulkReasonRequired = computed(() => BULK[this.bulkAction() ?? 'suspend'].reason === 'required');
   private page = 1;
 
   ngOnInit(): void {
@@ -183,12 +284,17 @@ export class AdminUsersPage implements OnInit {
 
   protected search(): void {
     this.page = 1;
+    this.selection.clear();
     this.load();
   }
 
   protected go(page: number): void {
     this.page = page;
     this.load();
+  }
+
+  protected selectPage(on: boolean): void {
+    this.selection.setAll(this.selectable(), on);
   }
 
   protected ask(user: AdminUser, action: ModerationAction): void {
@@ -225,10 +331,54 @@ export class AdminUsersPage implements OnInit {
     });
   }
 
+  protected askBulk(action: BulkAction): void {
+    this.actionError.set(null);
+    this.bulkAction.set(action);
+  }
+
+  protected runBulk(reason: string): void {
+    const action = this.bulkAction();
+    const ids = this.selection.values();
+    if (!action || !ids.length || this.busy()) return;
+    this.busy.set(true);
+    this.actionError.set(null);
+    const emails = new Map((this.list()?.items ?? []).map((u) => [u.id, u.email]));
+    this.api.bulkUsers({ ids, action, ...(reason ? { reason } : {}) }).subscribe({
+      next: (r) => {
+        this.busy.set(false);
+        this.bulkAction.set(null);
+        this.selection.clear();
+        const s = bulkSummary(r, (id) => emails.get(id) ?? id);
+        if (s.ok) this.toasts.success(`${BULK[action].label}: ${s.text}.`);
+        else this.toasts.error(`${BULK[action].label}: ${s.text}`);
+        this.load();
+      },
+      error: (e: unknown) => {
+        this.busy.set(false);
+        this.actionError.set(apiProblem(e).message);
+      },
+    });
+  }
+
+  protected export(format: 'csv' | 'json'): void {
+    this.exporting.set(true);
+    this.api.exportUsers({ search: this.searchText, status: this.statusFilter, role: this.roleFilter, format }).subscribe({
+      next: (blob) => {
+        this.exporting.set(false);
+        saveBlob(this.document, blob, `users-${new Date().toISOString().slice(0, 10)}.${format}`);
+      },
+      error: (e: unknown) => {
+        this.exporting.set(false);
+        this.toasts.error(apiProblem(e).message);
+      },
+    });
+  }
+
   private load(): void {
     this.loading.set(true);
     this.error.set(null);
-    this.api.users({ search: this.searchText, status: this.statusFilter, page: this.page, limit: PAGE_SIZE }).subscribe({
+    const q: UserQuery = { search: this.searchText, status: this.statusFilter, role: this.roleFilter, sort_by: this.sortBy, sort_order: this.sortOrder, page: this.page, limit: PAGE_SIZE };
+    this.api.users(q).subscribe({
       next: (l) => {
         this.list.set(l);
         this.loading.set(false);

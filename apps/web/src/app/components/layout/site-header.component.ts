@@ -6,6 +6,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 
 import { UserSession } from '../../core/user-session';
 import { AuthService } from '../../services/auth.service';
+import { NotificationBellComponent } from '../notifications/notification-bell.component';
 
 interface NavLink {
   path: string;
@@ -16,7 +17,7 @@ interface NavLink {
 @Component({
   standalone: true,
   selector: 'app-site-header',
-  imports: [RouterLink, RouterLinkActive, UiButtonDirective],
+  imports: [RouterLink, RouterLinkActive, UiButtonDirective, NotificationBellComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <header class="border-b border-ink-200 bg-white">
@@ -26,6 +27,7 @@ interface NavLink {
           DirectDriveX
         </a>
 
+        <div class="ml-auto flex items-center gap-2">
         <nav class="hidden items-center gap-1 text-sm font-medium md:flex" aria-label="Main">
           @for (link of links(); track link.path) {
             <a
@@ -43,6 +45,9 @@ interface NavLink {
             <a uiButton size="sm" routerLink="/register" class="ml-2">Create account</a>
           }
         </nav>
+
+        <app-notification-bell />
+        </div>
 
         <button
           type="button"

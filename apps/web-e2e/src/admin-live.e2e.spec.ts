@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Browser, Locator } from 'playwright-core';
+
+import { launchBrowser, newContext, screenshot, watchForErrors } from './support/browser';
+import { writeRandomFile } from './support/files';
+import { clearDriveFaults, RunningProduct, slowDownDrive, startProduct } from './support/product';
+
+const MiB = 1024 * 1024;
+
+/** The product runs with NODE_ENV=development: the api creates a superadmin and logs its password once. */
+async function superadminFromLog(dir: string): Promise<{ email: string; password: string }> {
+  for (let i = 0; i < 50; i++) {
+    const log = readFileSync(join(dir, 'api.log'), 'utf8');
+    const m = /sign in to the admin panel with e-mail (\S+) and password (\S+) \./.exec(log);
+    if (m) return { email: m[1] as string, password: m[2] as string };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('no development superadmin in api.log');
+}
+
+/** Polls a numeric data-* attribute until `ok` holds; returns the last value read. */
+async function attrUntil(el: Locator, name: string, ok: (n: number) => boolean, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = Number(await el.getAttribute(name));
+    if (ok(n)) return n;
+    if (Date.now() > deadline) throw new Error(`${name} is still ${n} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('admin dashboard: live uploads and the throughput chart; monitoring page', () => {
+  let product: RunningProduct;
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ddx-web-e2e-admin-live-'));
+    browser = await launchBrowser();
+    product = await startProduct('webe2eadminlive');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an upload in another browser shows live on the dashboard and moves the chart; the monitoring page reports it', async () => {
+    const admin = await superadminFromLog(product.dir);
+    const adminContext = await newContext(browser, product.url);
+    const page = await adminContext.newPage();
+    const errors = watchForErrors(page);
+    await page.goto('/admin/login');
+    await page.locator('[data-testid="admin-email"]').fill(admin.email);
+    await page.locator('[data-testid="admin-password"]').fill(admin.password);
+    await page.locator('[data-testid="admin-submit"]').click();
+    await page.waitForURL('**/admin/dashboard');
+    await page.locator('[data-testid="live-state"]', { hasText: 'Live' }).waitFor({ timeout: 15_000 });
+
+    // The chart grows with every system snapshot (one every few seconds) and is drawn each time.
+    const chart = page.locator('[data-testid="throughput-chart"]');
+    const pointsBefore = await attrUntil(chart, 'data-points', (n) => n >= 1);
+    const redrawsBefore = await attrUntil(chart, 'data-redraws', (n) => n >= 1);
+    expect(Number(await chart.getAttribute('data-max-bytes-per-second'))).toBe(0);
+    expect(await page.locator('[data-testid="live-uploads"]').textContent()).toContain('No upload since this page opened.');
+
+    // Someone uploads 24 MiB from the home page; Drive takes a second per 4 MiB frame, so it runs for a while.
+    const path = join(dir, 'live-dashboard.bin');
+    writeRandomFile(path, 24 * MiB);
+    await slowDownDrive(product.emulator, 1000);
+    const visitor = await newContext(browser, product.url);
+    const upload = await visitor.newPage();
+    await upload.goto('/');
+    await upload.locator('[data-testid="file-input"]').setInputFiles(path);
+    await upload.locator('[data-testid="upload-start"]').click();
+
+    // The dashboard shows the upload in flight with its progress…
+    const row = page.locator('[data-testid="live-upload-live-dashboard.bin"]');
+    await row.waitFor({ timeout: 30_000 });
+    await attrUntil(row, 'data-offset', (n) => n > 0 && n < 24 * MiB);
+    expect(await row.getAttribute('data-state')).toBe('uploading');
+    // …and the chart's data moves: bytes per second above zero, an active upload, new points drawn.
+    await attrUntil(chart, 'data-max-bytes-per-second', (n) => n > 0);
+    await attrUntil(chart, 'data-max-active-uploads', (n) => n >= 1);
+    expect(await attrUntil(chart, 'data-points', (n) => n > pointsBefore)).toBeGreaterThan(pointsBefore);
+    expect(await attrUntil(chart, 'data-redraws', (n) => n > redrawsBefore)).toBeGreaterThan(redrawsBefore);
+    await screenshot(page, 'admin-live-01-uploading');
+
+    await clearDriveFaults(product.emulator);
+    await upload.locator('[data-testid="share"]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="live-upload-live-dashboard.bin"][data-state="completed"]').waitFor({ timeout: 30_000 });
+    expect(Number(await row.getAttribute('data-offset'))).toBe(24 * MiB);
+    // Once finished, the snapshots report no active upload again.
+    await attrUntil(chart, 'data-last-active-uploads', (n) => n === 0);
+    await screenshot(page, 'admin-live-02-completed');
+
+    // Monitoring: the upload's api call is in the request table by route template; dependencies are up.
+    await page.locator('[data-testid="admin-nav-monitoring"]').click();
+    await page.waitForURL('**/admin/monitoring');
+    await page.locator('[data-testid="requests-table"]').waitFor({ timeout: 30_000 });
+    const initiate = page.locator('[data-testid="route-POST /api/v1/upload/initiate"]');
+    await initiate.waitFor();
+    expect(Number(await initiate.getAttribute('data-count'))).toBeGreaterThanOrEqual(1);
+    await page.locator('[data-testid="service-mongo"] [data-testid="service-status"]', { hasText: 'up' }).waitFor();
+    await page.locator('[data-testid="service-webdav"] [data-testid="service-status"]', { hasText: 'up' }).waitFor();
+    await page.locator('[data-testid="service-drive-drive-1@emulator.local"] [data-testid="service-status"]', { hasText: 'up' }).waitFor();
+    await page.locator('[data-testid="probe-worker"]').waitFor();
+    await page.locator('[data-testid="monitoring-alerts"]').waitFor();
+    expect(Number(await page.locator('[data-testid="queue-backup"]').getAttribute('data-depth'))).toBeGreaterThanOrEqual(0);
+    await screenshot(page, 'admin-live-03-monitoring');
+
+    expect(errors).toEqual([]);
+    await visitor.close();
+    await adminContext.close();
+  }, 240_000);
+});
