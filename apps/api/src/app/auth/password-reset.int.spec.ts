@@ -1,60 +1,16 @@
 import { ApiRoutes, TokenResponse } from '@ddx/contracts';
-import { freePort } from '@ddx/local-services';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { ParsedMail, simpleParser } from 'mailparser';
+import { ParsedMail } from 'mailparser';
 import { Connection } from 'mongoose';
 import { createHash } from 'node:crypto';
-import { SMTPServer } from 'smtp-server';
 
+import { Mailbox, startMailbox } from '../../testing/mailbox';
 import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
 import { FORGOT_PASSWORD_ANSWER } from './auth.service';
 import { call, uniqueEmail } from './testing/http';
 
 const PASSWORD = 'correct horse battery';
 const PUBLIC_BASE_URL = 'https://files.example.org';
-
-/** A real SMTP server on a free port that keeps every message it receives. */
-async function startMailbox(): Promise<{ port: number; messages: ParsedMail[]; next(to: string): Promise<ParsedMail>; close(): Promise<void> }> {
-  const messages: ParsedMail[] = [];
-  const waiters: Array<() => void> = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, done) {
-      simpleParser(stream)
-        .then((mail) => {
-          messages.push(mail);
-          waiters.splice(0).forEach((w) => w());
-          done();
-        })
-        .catch(done);
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const to = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address));
-  return {
-    port,
-    messages,
-    async next(address: string) {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const found = messages.find((m) => to(m).includes(address));
-        if (found) {
-          messages.splice(messages.indexOf(found), 1);
-          return found;
-        }
-        if (Date.now() > deadline) throw new Error(`no mail for ${address}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 250);
-        });
-      }
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 function resetTokenFrom(mail: ParsedMail): string {
   const link = /https?:\/\/\S+reset-password\?token=[A-Za-z0-9_-]+/.exec(mail.text ?? '')?.[0];
@@ -67,7 +23,7 @@ function resetTokenFrom(mail: ParsedMail): string {
 describe('forgot / reset password through a real SMTP server', () => {
   let api: TestApp;
   let db: Connection;
-  let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+  let mailbox: Mailbox;
 
   const forgot = (email: string, headers?: Record<string, string>) =>
     call(api.url, 'POST', ApiRoutes.auth.forgotPassword, { json: { email }, headers });

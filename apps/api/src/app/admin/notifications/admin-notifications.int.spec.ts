@@ -18,7 +18,7 @@ import { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 
 import { AdminWorld, sleep, TestUser } from '../testing/admin-world';
-import { Mailbox, startMailbox } from './testing/mailbox';
+import { Mailbox, startMailbox } from '../../../testing/mailbox';
 
 jest.setTimeout(180_000);
 

@@ -6,6 +6,7 @@ import { AdminFileDetail, IntegrityCheck, Permission } from '@ddx/contracts';
 import { BytesPipe, UiAlertComponent, UiBadgeComponent, UiButtonDirective, UiCardComponent, UiPageComponent, UiSpinnerComponent, UiToastService } from '@ddx/ui';
 
 import { apiProblem } from '../../core/api-problem';
+import { ActionRunner } from '../core/action-runner';
 import { AdminApi } from '../core/admin-api.service';
 import { AdminReasonDialogComponent } from '../core/admin-reason-dialog.component';
 import { AdminSession } from '../core/admin-session';
@@ -202,6 +203,7 @@ export class AdminFileDetailPage implements OnInit {
   protected readonly canManage = computed(() => this.session.permissions().has(Permission.manageFiles));
   protected readonly canBackup = computed(() => this.session.permissions().has(Permission.manageBackups));
   protected readonly canViewUsers = computed(() => this.session.permissions().has(Permission.viewUsers));
+  private readonly actions = new ActionRunner(this.toasts, this.busy, null);
   private id = '';
 
   ngOnInit(): void {
@@ -240,79 +242,45 @@ export class AdminFileDetailPage implements OnInit {
     const p = this.pending();
     const d = this.detail();
     if (!p || !d || this.busy()) return;
-    this.busy.set('action');
     this.actionError.set(null);
-    const fail = (e: unknown) => {
-      this.busy.set(null);
-      this.actionError.set(apiProblem(e).message);
-    };
+    const fail = (message: string) => this.actionError.set(message);
     if (p === 'delete') {
-      this.api.deleteFile(d.file.file_id, reason).subscribe({
-        next: () => {
-          this.busy.set(null);
+      this.actions.run('action', this.api.deleteFile(d.file.file_id, reason), {
+        ok: `${d.file.filename} deleted; both copies are being removed.`,
+        done: () => {
           this.pending.set(null);
-          this.toasts.success(`${d.file.filename} deleted; both copies are being removed.`);
           void this.router.navigate(['/admin/files']);
         },
-        error: fail,
+        fail,
       });
       return;
     }
-    this.api.quarantineFile(d.file.file_id, reason).subscribe({
-      next: () => {
-        this.busy.set(null);
+    this.actions.run('action', this.api.quarantineFile(d.file.file_id, reason), {
+      ok: `${d.file.filename} is quarantined.`,
+      done: () => {
         this.pending.set(null);
-        this.toasts.success(`${d.file.filename} is quarantined.`);
         this.load();
       },
-      error: fail,
+      fail,
     });
   }
 
   protected release(): void {
     const d = this.detail();
     if (!d) return;
-    this.busy.set('release');
-    this.api.releaseFile(d.file.file_id).subscribe({
-      next: () => {
-        this.busy.set(null);
-        this.toasts.success(`${d.file.filename} is released.`);
-        this.load();
-      },
-      error: (e: unknown) => this.failAction(e),
-    });
+    this.actions.run('release', this.api.releaseFile(d.file.file_id), { ok: `${d.file.filename} is released.`, done: () => this.load() });
   }
 
   protected backup(): void {
     const d = this.detail();
     if (!d) return;
-    this.busy.set('backup');
-    this.api.backupFile(d.file.file_id).subscribe({
-      next: (r) => {
-        this.busy.set(null);
-        this.toasts.success(r.message);
-        this.load();
-      },
-      error: (e: unknown) => this.failAction(e),
-    });
+    this.actions.run('backup', this.api.backupFile(d.file.file_id), { ok: (r) => r.message, done: () => this.load() });
   }
 
   protected integrity(): void {
     const d = this.detail();
     if (!d) return;
-    this.busy.set('integrity');
     this.check.set(null);
-    this.api.checkIntegrity(d.file.file_id).subscribe({
-      next: (c) => {
-        this.busy.set(null);
-        this.check.set(c);
-      },
-      error: (e: unknown) => this.failAction(e),
-    });
-  }
-
-  private failAction(e: unknown): void {
-    this.busy.set(null);
-    this.toasts.error(apiProblem(e).message);
+    this.actions.run('integrity', this.api.checkIntegrity(d.file.file_id), { done: (c) => this.check.set(c) });
   }
 }

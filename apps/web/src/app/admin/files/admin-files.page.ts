@@ -17,12 +17,12 @@ import {
   UiToastService,
 } from '@ddx/ui';
 
-import { apiProblem } from '../../core/api-problem';
 import { AdminApi } from '../core/admin-api.service';
 import { AdminPagerComponent } from '../core/admin-pager.component';
 import { AdminReasonDialogComponent } from '../core/admin-reason-dialog.component';
 import { AdminSession } from '../core/admin-session';
-import { bulkSummary } from '../core/bulk-summary';
+import { BulkRunner } from '../core/bulk-runner';
+import { loadInto } from '../core/load-into';
 import { Selection } from '../core/selection';
 import { AdminOrphansComponent } from './admin-orphans.component';
 import { BACKUP_STATUS_LABEL, BACKUP_STATUS_TONE, FILE_STATUS_TONE, ownerLabel } from './file-labels';
@@ -258,6 +258,17 @@ export class AdminFilesPage implements OnInit {
   protected readonly bulkLabel = computed(() => BULK[this.bulkAction() ?? 'delete'].label);
   protected readonly bulkTone = computed(() => BULK[this.bulkAction() ?? 'delete'].tone);
   protected readonly bulkReason = computed(() => BULK[this.bulkAction() ?? 'delete'].reason);
+  private readonly bulk = new BulkRunner<BulkAction>({
+    toasts: this.toasts,
+    selection: this.selection,
+    action: this.bulkAction,
+    busy: this.busy,
+    error: this.actionError,
+    label: (a) => BULK[a].label,
+    names: () => new Map((this.list()?.items ?? []).map((f) => [f.file_id, f.filename])),
+    call: (body) => this.api.bulkFiles(body),
+    reload: () => this.load(),
+  });
   private page = 1;
 
   ngOnInit(): void {
@@ -291,32 +302,11 @@ export class AdminFilesPage implements OnInit {
   }
 
   protected askBulk(action: BulkAction): void {
-    this.actionError.set(null);
-    this.bulkAction.set(action);
+    this.bulk.ask(action);
   }
 
   protected runBulk(reason: string): void {
-    const action = this.bulkAction();
-    const ids = this.selection.values();
-    if (!action || !ids.length || this.busy()) return;
-    this.busy.set(true);
-    this.actionError.set(null);
-    const names = new Map((this.list()?.items ?? []).map((f) => [f.file_id, f.filename]));
-    this.api.bulkFiles({ ids, action, ...(reason ? { reason } : {}) }).subscribe({
-      next: (r) => {
-        this.busy.set(false);
-        this.bulkAction.set(null);
-        this.selection.clear();
-        const s = bulkSummary(r, (id) => names.get(id) ?? id);
-        if (s.ok) this.toasts.success(`${BULK[action].label}: ${s.text}.`);
-        else this.toasts.error(`${BULK[action].label}: ${s.text}`);
-        this.load();
-      },
-      error: (e: unknown) => {
-        this.busy.set(false);
-        this.actionError.set(apiProblem(e).message);
-      },
-    });
+    this.bulk.run(reason);
   }
 
   private load(): void {
@@ -325,17 +315,6 @@ export class AdminFilesPage implements OnInit {
       this.error.set(built.error);
       return;
     }
-    this.loading.set(true);
-    this.error.set(null);
-    this.api.files(built.query).subscribe({
-      next: (l) => {
-        this.list.set(l);
-        this.loading.set(false);
-      },
-      error: (e: unknown) => {
-        this.loading.set(false);
-        this.error.set(apiProblem(e).message);
-      },
-    });
+    loadInto(this.api.files(built.query), { value: this.list, loading: this.loading, error: this.error });
   }
 }

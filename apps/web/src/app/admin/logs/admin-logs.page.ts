@@ -17,8 +17,10 @@ import {
 } from '@ddx/ui';
 
 import { apiProblem } from '../../core/api-problem';
+import { ActionRunner } from '../core/action-runner';
 import { AdminSession } from '../core/admin-session';
 import { saveBlob } from '../core/download-blob';
+import { loadInto } from '../core/load-into';
 import { AdminLogsApi, RetentionSettings } from './admin-logs-api.service';
 import { detailsLine, emptyFilters, LOG_TABS, LogFilters, purgeDaysProblem } from './logs-query';
 
@@ -324,6 +326,7 @@ export class AdminLogsPage implements OnInit {
   protected readonly purging = signal(false);
   protected readonly purgeError = signal<string | null>(null);
   protected purgeDays: number | string = 90;
+  private readonly purger = new ActionRunner(this.toasts, this.purging, false);
 
   protected readonly mayPurge = computed(() => this.session.can(Permission.purgeLogs));
   protected readonly tabLabel = computed(() => LOG_TABS.find((t) => t.kind === this.tab())?.label ?? '');
@@ -407,39 +410,18 @@ export class AdminLogsPage implements OnInit {
   protected purge(): void {
     if (this.purging()) return;
     const kind = this.tab();
-    this.purging.set(true);
-    this.api.purge(kind, Number(this.purgeDays)).subscribe({
-      next: (r) => {
-        this.purging.set(false);
-        this.confirmPurge.set(false);
-        this.toasts.success(`Deleted ${r.deleted} ${kind} ${r.deleted === 1 ? 'entry' : 'entries'} older than ${new Date(r.cutoff).toLocaleDateString()}.`);
-        this.load();
-      },
-      error: (e: unknown) => {
-        this.purging.set(false);
-        this.confirmPurge.set(false);
-        this.purgeError.set(apiProblem(e).message);
-      },
+    this.purger.run(true, this.api.purge(kind, Number(this.purgeDays)), {
+      ok: (r) => `Deleted ${r.deleted} ${kind} ${r.deleted === 1 ? 'entry' : 'entries'} older than ${new Date(r.cutoff).toLocaleDateString()}.`,
+      settled: () => this.confirmPurge.set(false),
+      done: () => this.load(),
+      fail: (message) => this.purgeError.set(message),
     });
   }
 
   private load(): void {
     const kind = this.tab();
     const generation = ++this.generation;
-    this.loading.set(true);
-    this.error.set(null);
-    this.api.list(kind, this.filters[kind], this.pageNumber, PAGE_SIZE).subscribe({
-      next: (p) => {
-        if (generation !== this.generation) return;
-        this.page.set(p);
-        this.loading.set(false);
-      },
-      error: (e: unknown) => {
-        if (generation !== this.generation) return;
-        this.loading.set(false);
-        this.error.set(apiProblem(e).message);
-      },
-    });
+    loadInto<AnyPage>(this.api.list(kind, this.filters[kind], this.pageNumber, PAGE_SIZE), { value: this.page, loading: this.loading, error: this.error }, () => generation === this.generation);
     if (kind === 'access') this.loadSummary();
   }
 

@@ -26,8 +26,10 @@ import {
 } from '@ddx/ui';
 
 import { apiProblem } from '../../core/api-problem';
+import { ActionRunner } from '../core/action-runner';
 import { AdminPagerComponent } from '../core/admin-pager.component';
 import { AdminSession } from '../core/admin-session';
+import { loadInto } from '../core/load-into';
 import { AdminNotificationsApi } from './admin-notifications-api.service';
 import { audienceOf, ComposeForm, composeRequest, describeAudience, emptyCompose } from './compose-form';
 
@@ -342,6 +344,7 @@ export class AdminNotificationsPage implements OnInit {
     if (p.kind === 'delete') return 'It disappears from every recipient’s notifications, with its delivery records.';
     return 'Notifications already composed from it keep their text.';
   });
+  private readonly actions = new ActionRunner(this.toasts, this.busy, false);
   private page = 1;
 
   ngOnInit(): void {
@@ -398,19 +401,14 @@ export class AdminNotificationsPage implements OnInit {
       return;
     }
     this.composeError.set(null);
-    this.busy.set(true);
-    this.api.create(out.request).subscribe({
-      next: (n) => {
-        this.busy.set(false);
-        this.toasts.success(n.status === 'draft' ? 'Draft saved.' : n.scheduled_at && Date.parse(n.scheduled_at) > Date.now() + 5000 ? 'Notification scheduled.' : 'Notification is being sent.');
+    this.actions.run(true, this.api.create(out.request), {
+      ok: (n) => (n.status === 'draft' ? 'Draft saved.' : n.scheduled_at && Date.parse(n.scheduled_at) > Date.now() + 5000 ? 'Notification scheduled.' : 'Notification is being sent.'),
+      done: () => {
         this.form = emptyCompose();
         this.previewCount.set(null);
         this.go(1);
       },
-      error: (e: unknown) => {
-        this.busy.set(false);
-        this.composeError.set(apiProblem(e).message);
-      },
+      fail: (message) => this.composeError.set(message),
     });
   }
 
@@ -426,20 +424,16 @@ export class AdminNotificationsPage implements OnInit {
   protected runPending(): void {
     const p = this.pending();
     if (!p || this.busy()) return;
-    this.busy.set(true);
     const call = p.kind === 'cancel' ? this.api.cancel(p.id) : p.kind === 'delete' ? this.api.delete(p.id) : this.api.deleteTemplate(p.id);
-    call.subscribe({
-      next: () => {
-        this.busy.set(false);
-        this.pending.set(null);
-        this.toasts.success(p.kind === 'cancel' ? 'Notification cancelled.' : 'Deleted.');
+    this.actions.run<unknown>(true, call, {
+      ok: p.kind === 'cancel' ? 'Notification cancelled.' : 'Deleted.',
+      settled: () => this.pending.set(null),
+      done: () => {
         if (p.kind === 'delete-template') this.loadTemplates();
         else this.load();
       },
-      error: (e: unknown) => {
-        this.busy.set(false);
-        this.pending.set(null);
-        this.toasts.error(apiProblem(e).message);
+      fail: (message) => {
+        this.toasts.error(message);
         this.load();
       },
     });
@@ -475,34 +469,18 @@ export class AdminNotificationsPage implements OnInit {
       this.templateError.set('Name, title and message are required.');
       return;
     }
-    this.busy.set(true);
-    this.api.saveTemplate({ name: t.name.trim(), title: t.title.trim(), body: t.body.trim() }, t.id ?? undefined).subscribe({
-      next: () => {
-        this.busy.set(false);
+    this.actions.run(true, this.api.saveTemplate({ name: t.name.trim(), title: t.title.trim(), body: t.body.trim() }, t.id ?? undefined), {
+      ok: 'Template saved.',
+      done: () => {
         this.templateEditor.set(null);
-        this.toasts.success('Template saved.');
         this.loadTemplates();
       },
-      error: (e: unknown) => {
-        this.busy.set(false);
-        this.templateError.set(apiProblem(e).message);
-      },
+      fail: (message) => this.templateError.set(message),
     });
   }
 
   protected load(): void {
-    this.loading.set(true);
-    this.error.set(null);
-    this.api.list(this.statusFilter, this.page, PAGE_SIZE).subscribe({
-      next: (l) => {
-        this.list.set(l);
-        this.loading.set(false);
-      },
-      error: (e: unknown) => {
-        this.loading.set(false);
-        this.error.set(apiProblem(e).message);
-      },
-    });
+    loadInto(this.api.list(this.statusFilter, this.page, PAGE_SIZE), { value: this.list, loading: this.loading, error: this.error });
   }
 
   private loadTemplates(): void {

@@ -19,9 +19,10 @@ import {
   UiToastService,
 } from '@ddx/ui';
 
-import { apiProblem } from '../../core/api-problem';
+import { ActionRunner } from '../core/action-runner';
 import { AdminApi } from '../core/admin-api.service';
 import { AdminSession } from '../core/admin-session';
+import { loadInto } from '../core/load-into';
 
 type CredentialKind = 'oauth' | 'service_account';
 
@@ -267,6 +268,9 @@ export class AdminStoragePage implements OnInit {
   protected readonly addBusy = signal(false);
   protected readonly addError = signal<string | null>(null);
   protected form = this.emptyForm();
+  private readonly rowActions = new ActionRunner(this.toasts, this.rowBusy, null);
+  private readonly refresher = new ActionRunner(this.toasts, this.refreshing, false);
+  private readonly adder = new ActionRunner(this.toasts, this.addBusy, false);
 
   protected canManage(): boolean {
     return this.session.can(Permission.manageStorage);
@@ -286,18 +290,7 @@ export class AdminStoragePage implements OnInit {
   }
 
   protected refreshAll(): void {
-    this.refreshing.set(true);
-    this.api.refreshStorageAccounts().subscribe({
-      next: () => {
-        this.refreshing.set(false);
-        this.toasts.success('Quota, usage and health refreshed from Google Drive.');
-        this.load();
-      },
-      error: (e: unknown) => {
-        this.refreshing.set(false);
-        this.toasts.error(apiProblem(e).message);
-      },
-    });
+    this.refresher.run(true, this.api.refreshStorageAccounts(), { ok: 'Quota, usage and health refreshed from Google Drive.', done: () => this.load() });
   }
 
   protected askRemove(a: AdminStorageAccount): void {
@@ -313,39 +306,26 @@ export class AdminStoragePage implements OnInit {
     const a = this.toRemove();
     const plan = this.plan();
     if (!a || !plan?.allowed) return;
-    this.rowBusy.set(a.id);
     this.removeError.set(null);
-    this.api.removeStorageAccount(a.id, plan.force).subscribe({
-      next: (r) => {
-        this.rowBusy.set(null);
+    this.rowActions.run(a.id, this.api.removeStorageAccount(a.id, plan.force), {
+      ok: `${a.label} removed.`,
+      done: (r) => {
         this.toRemove.set(null);
         this.removal.set(r);
-        this.toasts.success(`${a.label} removed.`);
         this.load();
       },
-      error: (e: unknown) => {
-        this.rowBusy.set(null);
-        const p = apiProblem(e);
-        this.removeError.set(p.code === AdminErrorCode.ACCOUNT_HAS_FILES && !this.canDestroy() ? `${p.message} A superadmin can force the removal.` : p.message);
-      },
+      fail: (message, p) => this.removeError.set(p.code === AdminErrorCode.ACCOUNT_HAS_FILES && !this.canDestroy() ? `${message} A superadmin can force the removal.` : message),
     });
   }
 
   protected wipe(): void {
     const a = this.toWipe();
     if (!a) return;
-    this.rowBusy.set(a.id);
-    this.api.deleteAllFilesOfAccount(a.id).subscribe({
-      next: (r) => {
-        this.rowBusy.set(null);
-        this.toWipe.set(null);
-        this.toasts.success(`${a.label}: ${r.files_deleted} files deleted (${r.purges_queued} copies being purged), ${r.uploads_cancelled} uploads cancelled, ${r.untracked_deleted} untracked Drive files deleted.`);
-        this.load();
-      },
-      error: (e: unknown) => {
-        this.toWipe.set(null);
-        this.failRow(e);
-      },
+    this.rowActions.run(a.id, this.api.deleteAllFilesOfAccount(a.id), {
+      ok: (r) => `${a.label}: ${r.files_deleted} files deleted (${r.purges_queued} copies being purged), ${r.uploads_cancelled} uploads cancelled, ${r.untracked_deleted} untracked Drive files deleted.`,
+      settled: () => this.toWipe.set(null),
+      done: () => this.load(),
+      fail: (message) => this.failRow(message),
     });
   }
 
@@ -354,30 +334,17 @@ export class AdminStoragePage implements OnInit {
   }
 
   load(): void {
-    this.loading.set(true);
-    this.error.set(null);
-    this.api.storageAccounts().subscribe({
-      next: (l) => {
-        this.list.set(l);
-        this.loading.set(false);
-      },
-      error: (e: unknown) => {
-        this.loading.set(false);
-        this.error.set(apiProblem(e).message);
-      },
-    });
+    loadInto(this.api.storageAccounts(), { value: this.list, loading: this.loading, error: this.error });
   }
 
   protected check(a: AdminStorageAccount): void {
-    this.rowBusy.set(a.id);
-    this.api.checkStorageAccount(a.id).subscribe({
-      next: (r) => {
-        this.rowBusy.set(null);
+    this.rowActions.run(a.id, this.api.checkStorageAccount(a.id), {
+      done: (r) => {
         if (r.health === 'healthy') this.toasts.success(`${a.label} is healthy.`);
         else this.toasts.error(`${a.label}: ${r.health}${r.last_error ? ' — ' + r.last_error : ''}`);
         this.load();
       },
-      error: (e: unknown) => this.failRow(e),
+      fail: (message) => this.failRow(message),
     });
   }
 
@@ -387,15 +354,13 @@ export class AdminStoragePage implements OnInit {
   }
 
   protected setEnabled(a: AdminStorageAccount, enabled: boolean): void {
-    this.rowBusy.set(a.id);
-    this.api.setStorageEnabled(a.id, enabled).subscribe({
-      next: () => {
-        this.rowBusy.set(null);
+    this.rowActions.run(a.id, this.api.setStorageEnabled(a.id, enabled), {
+      ok: `${a.label} ${enabled ? 'enabled' : 'disabled'}.`,
+      done: () => {
         this.toDisable.set(null);
-        this.toasts.success(`${a.label} ${enabled ? 'enabled' : 'disabled'}.`);
         this.load();
       },
-      error: (e: unknown) => this.failRow(e),
+      fail: (message) => this.failRow(message),
     });
   }
 
@@ -417,27 +382,22 @@ export class AdminStoragePage implements OnInit {
       return;
     }
     this.addError.set(null);
-    this.addBusy.set(true);
-    this.api.addStorageAccount(body).subscribe({
-      next: (a) => {
-        this.addBusy.set(false);
+    this.adder.run(true, this.api.addStorageAccount(body), {
+      ok: (a) => `Added ${a.label} (${a.email}).`,
+      done: () => {
         this.adding.set(false);
-        this.toasts.success(`Added ${a.label} (${a.email}).`);
         this.load();
       },
-      error: (e: unknown) => {
-        this.addBusy.set(false);
-        const p = apiProblem(e);
+      fail: (message, p) => {
         const details = (p.details ?? []).map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
-        this.addError.set(details ? `${p.message} (${details})` : p.message);
+        this.addError.set(details ? `${message} (${details})` : message);
       },
     });
   }
 
-  private failRow(e: unknown): void {
-    this.rowBusy.set(null);
+  private failRow(message: string): void {
     this.toDisable.set(null);
-    this.toasts.error(apiProblem(e).message);
+    this.toasts.error(message);
   }
 
   private emptyForm() {

@@ -23,6 +23,7 @@ import {
 } from '@ddx/ui';
 
 import { apiProblem } from '../../core/api-problem';
+import { ActionRunner } from '../core/action-runner';
 import { AdminApi, ModerationAction } from '../core/admin-api.service';
 import { AdminPagerComponent } from '../core/admin-pager.component';
 import { AdminReasonDialogComponent } from '../core/admin-reason-dialog.component';
@@ -281,6 +282,7 @@ export class AdminUserDetailPage implements OnInit {
   protected newPassword = '';
   protected fileStatus = '';
   protected fileSort = 'created_at';
+  private readonly actions = new ActionRunner(this.toasts, this.busy, null);
   private id = '';
 
   private readonly me = computed(() => this.session.profile());
@@ -349,28 +351,26 @@ export class AdminUserDetailPage implements OnInit {
     const action = this.pending();
     const u = this.user();
     if (!action || !u || this.busy()) return;
-    this.busy.set('action');
     this.actionError.set(null);
+    const fail = (message: string) => this.actionError.set(message);
     if (action === 'delete') {
-      this.api.deleteUser(u.id, reason).subscribe({
-        next: (r) => {
-          this.busy.set(null);
+      this.actions.run('action', this.api.deleteUser(u.id, reason), {
+        ok: (r) => `Deleted ${r.email}: ${r.files_deleted} files removed, ${r.purges_queued} copies being purged.`,
+        done: () => {
           this.pending.set(null);
-          this.toasts.success(`Deleted ${r.email}: ${r.files_deleted} files removed, ${r.purges_queued} copies being purged.`);
           void this.router.navigate(['/admin/users']);
         },
-        error: (e: unknown) => this.failPending(e),
+        fail,
       });
       return;
     }
-    this.api.moderate(u.id, action, reason).subscribe({
-      next: () => {
-        this.busy.set(null);
+    this.actions.run('action', this.api.moderate(u.id, action, reason), {
+      ok: `${DESTRUCTIVE[action].label}: ${u.email}`,
+      done: () => {
         this.pending.set(null);
-        this.toasts.success(`${DESTRUCTIVE[action].label}: ${u.email}`);
         this.load();
       },
-      error: (e: unknown) => this.failPending(e),
+      fail,
     });
   }
 
@@ -383,17 +383,10 @@ export class AdminUserDetailPage implements OnInit {
       return;
     }
     this.quotaError.set(null);
-    this.busy.set('quota');
-    this.api.setQuota(u.id, bytes).subscribe({
-      next: () => {
-        this.busy.set(null);
-        this.toasts.success(`Quota of ${u.email} set to ${formatBytes(bytes)}.`);
-        this.load();
-      },
-      error: (e: unknown) => {
-        this.busy.set(null);
-        this.quotaError.set(apiProblem(e).message);
-      },
+    this.actions.run('quota', this.api.setQuota(u.id, bytes), {
+      ok: `Quota of ${u.email} set to ${formatBytes(bytes)}.`,
+      done: () => this.load(),
+      fail: (message) => this.quotaError.set(message),
     });
   }
 
@@ -406,19 +399,10 @@ export class AdminUserDetailPage implements OnInit {
     const u = this.user();
     if (!u || this.busy()) return;
     const role = this.roleChoice;
-    this.busy.set('role');
-    this.api.setRole(u.id, role).subscribe({
-      next: () => {
-        this.busy.set(null);
-        this.roleConfirm.set(false);
-        this.toasts.success(`${u.email} is now ${role}.`);
-        this.load();
-      },
-      error: (e: unknown) => {
-        this.busy.set(null);
-        this.roleConfirm.set(false);
-        this.toasts.error(apiProblem(e).message);
-      },
+    this.actions.run('role', this.api.setRole(u.id, role), {
+      ok: `${u.email} is now ${role}.`,
+      settled: () => this.roleConfirm.set(false),
+      done: () => this.load(),
     });
   }
 
@@ -440,19 +424,15 @@ export class AdminUserDetailPage implements OnInit {
       return;
     }
     this.passwordError.set(null);
-    this.busy.set('password');
-    this.api.resetPassword(u.id, this.newPassword).subscribe({
-      next: () => {
-        this.busy.set(null);
+    this.actions.run('password', this.api.resetPassword(u.id, this.newPassword), {
+      ok: `New password set for ${u.email}; their sessions ended.`,
+      done: () => {
         this.passwordOpen.set(false);
         this.newPassword = '';
-        this.toasts.success(`New password set for ${u.email}; their sessions ended.`);
       },
-      error: (e: unknown) => {
-        this.busy.set(null);
-        const p = apiProblem(e);
+      fail: (message, p) => {
         const details = (p.details ?? []).map((d) => d.message).join(' ');
-        this.passwordError.set(details ? `${p.message} ${details}` : p.message);
+        this.passwordError.set(details ? `${message} ${details}` : message);
       },
     });
   }
@@ -490,10 +470,5 @@ export class AdminUserDetailPage implements OnInit {
         this.error.set(p.status === 404 ? 'This user does not exist (any more).' : p.message);
       },
     });
-  }
-
-  private failPending(e: unknown): void {
-    this.busy.set(null);
-    this.actionError.set(apiProblem(e).message);
   }
 }

@@ -19,12 +19,14 @@ import {
 } from '@ddx/ui';
 
 import { apiProblem } from '../../core/api-problem';
+import { ActionRunner } from '../core/action-runner';
 import { AdminApi, ModerationAction, UserQuery } from '../core/admin-api.service';
 import { AdminPagerComponent } from '../core/admin-pager.component';
 import { AdminReasonDialogComponent } from '../core/admin-reason-dialog.component';
 import { AdminSession } from '../core/admin-session';
-import { bulkSummary } from '../core/bulk-summary';
+import { BulkRunner } from '../core/bulk-runner';
 import { saveBlob } from '../core/download-blob';
+import { loadInto } from '../core/load-into';
 import { Selection } from '../core/selection';
 
 const PAGE_SIZE = 20;
@@ -271,6 +273,18 @@ export class AdminUsersPage implements OnInit {
   });
   protected readonly bulkLabel = computed(() => BULK[this.bulkAction() ?? 'suspend'].label);
   protected readonly bulkReasonRequired = computed(() => BULK[this.bulkAction() ?? 'suspend'].reason === 'required');
+  private readonly actions = new ActionRunner(this.toasts, this.busy, false);
+  private readonly bulk = new BulkRunner<BulkAction>({
+    toasts: this.toasts,
+    selection: this.selection,
+    action: this.bulkAction,
+    busy: this.busy,
+    error: this.actionError,
+    label: (a) => BULK[a].label,
+    names: () => new Map((this.list()?.items ?? []).map((u) => [u.id, u.email])),
+    call: (body) => this.api.bulkUsers(body),
+    reload: () => this.load(),
+  });
   private page = 1;
 
   ngOnInit(): void {
@@ -316,48 +330,22 @@ export class AdminUsersPage implements OnInit {
       return;
     }
     this.reasonError.set(null);
-    this.busy.set(true);
-    this.api.moderate(p.user.id, p.action, this.reason).subscribe({
-      next: () => {
-        this.busy.set(false);
+    this.actions.run(true, this.api.moderate(p.user.id, p.action, this.reason), {
+      ok: `${ACTION_LABEL[p.action]}: ${p.user.email}`,
+      done: () => {
         this.pending.set(null);
-        this.toasts.success(`${ACTION_LABEL[p.action]}: ${p.user.email}`);
         this.load();
       },
-      error: (e: unknown) => {
-        this.busy.set(false);
-        this.actionError.set(apiProblem(e).message);
-      },
+      fail: (message) => this.actionError.set(message),
     });
   }
 
   protected askBulk(action: BulkAction): void {
-    this.actionError.set(null);
-    this.bulkAction.set(action);
+    this.bulk.ask(action);
   }
 
   protected runBulk(reason: string): void {
-    const action = this.bulkAction();
-    const ids = this.selection.values();
-    if (!action || !ids.length || this.busy()) return;
-    this.busy.set(true);
-    this.actionError.set(null);
-    const emails = new Map((this.list()?.items ?? []).map((u) => [u.id, u.email]));
-    this.api.bulkUsers({ ids, action, ...(reason ? { reason } : {}) }).subscribe({
-      next: (r) => {
-        this.busy.set(false);
-        this.bulkAction.set(null);
-        this.selection.clear();
-        const s = bulkSummary(r, (id) => emails.get(id) ?? id);
-        if (s.ok) this.toasts.success(`${BULK[action].label}: ${s.text}.`);
-        else this.toasts.error(`${BULK[action].label}: ${s.text}`);
-        this.load();
-      },
-      error: (e: unknown) => {
-        this.busy.set(false);
-        this.actionError.set(apiProblem(e).message);
-      },
-    });
+    this.bulk.run(reason);
   }
 
   protected export(format: 'csv' | 'json'): void {
@@ -375,18 +363,7 @@ export class AdminUsersPage implements OnInit {
   }
 
   private load(): void {
-    this.loading.set(true);
-    this.error.set(null);
     const q: UserQuery = { search: this.searchText, status: this.statusFilter, role: this.roleFilter, sort_by: this.sortBy, sort_order: this.sortOrder, page: this.page, limit: PAGE_SIZE };
-    this.api.users(q).subscribe({
-      next: (l) => {
-        this.list.set(l);
-        this.loading.set(false);
-      },
-      error: (e: unknown) => {
-        this.loading.set(false);
-        this.error.set(apiProblem(e).message);
-      },
-    });
+    loadInto(this.api.users(q), { value: this.list, loading: this.loading, error: this.error });
   }
 }
