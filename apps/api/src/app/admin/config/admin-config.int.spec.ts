@@ -68,4 +68,43 @@ describe('settings that are enforced (admin config API)', () => {
     const blocked = await json('POST', 'upload/initiate', { filename: 'a.TXT', size: 1, content_type: 'text/plain' });
     expect(await blocked.json()).toMatchObject({ statusCode: 400, error: 'TYPE_BLOCKED' });
   });
+  it('per-file and daily limits, the default quota, blocked MIME types and sign-in limits are enforced as set', async () => {
+    await patch({
+      blockedExtensions: [],
+      blockedMimeTypes: ['application/x-msdownload'],
+      anonymousMaxFileBytes: 1000,
+      userMaxFileBytes: 5000,
+      absoluteMaxFileBytes: 3000,
+      anonymousDailyBytes: 500,
+      userDailyBytes: 100_000,
+      defaultStorageQuotaBytes: 2000,
+    });
+    const initiate = (name: string, size: number, headers: Record<string, string> = {}, type = 'application/octet-stream') =>
+      json('POST', 'upload/initiate', { filename: name, size, content_type: type }, headers);
+    const error = async (res: Response) => ({ status: res.status, code: ((await res.json()) as { error: string }).error });
+
+    // Per file: the anonymous limit, and the absolute cap over a larger user limit.
+    expect(await error(await initiate('a.bin', 1001))).toEqual({ status: 413, code: 'FILE_TOO_LARGE' });
+    expect(await error(await initiate('b.bin', 3001, userAuth))).toEqual({ status: 413, code: 'FILE_TOO_LARGE' });
+    expect(await (await json('GET', 'upload/quota-info', undefined, userAuth)).json()).toMatchObject({ max_file_size_bytes: 3000, daily_limit_bytes: 100_000 });
+    // Daily: 800 bytes pass the per-file limit but not the 500 a day.
+    expect(await error(await initiate('c.bin', 800))).toEqual({ status: 403, code: 'QUOTA_EXCEEDED' });
+    expect(await (await json('GET', 'upload/quota-info')).json()).toMatchObject({ max_file_size_bytes: 1000, daily_limit_bytes: 500 });
+    // Blocked MIME type.
+    expect(await error(await initiate('d.dat', 10, {}, 'application/x-msdownload'))).toEqual({ status: 400, code: 'TYPE_BLOCKED' });
+
+    // The default quota is what a new account gets: 2500 bytes do not fit in 2000.
+    const fresh = { email: 'fresh@example.com', password: 'correct horse battery staple' };
+    expect((await json('POST', 'auth/register', fresh)).status).toBe(201);
+    const freshAuth = bearer(((await (await json('POST', 'auth/token', { username: fresh.email, password: fresh.password })).json()) as { access_token: string }).access_token);
+    expect(await error(await initiate('e.bin', 2500, freshAuth))).toEqual({ status: 403, code: 'QUOTA_EXCEEDED' });
+
+    // Sign-in limits: after 2 failures the account is locked, even for the right password, for at most a minute.
+    await patch({ maxLoginAttempts: 2, loginLockoutMinutes: 1 });
+    for (let i = 0; i < 2; i++) expect((await json('POST', 'auth/token', { username: fresh.email, password: 'wrong password here' })).status).toBe(401);
+    const locked = await json('POST', 'auth/token', { username: fresh.email, password: fresh.password });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  });
 });
