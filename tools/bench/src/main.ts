@@ -52,7 +52,9 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '-p', 'api', 'worker', 'gdrive-emulator', '--output-style=static'], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NX_DAEMON: 'false' },
+      // Without ts-node's settings: TS_NODE_PROJECT (set by `npm run bench`) would make
+      // webpack's tsconfig-paths plugin load the bench's tsconfig for the apps.
+      env: { ...withoutTsNode(process.env), NX_DAEMON: 'false' },
     });
   }
   let stopping = false;
@@ -77,3 +79,7 @@ main().catch((e: unknown) => {
   process.stderr.write(`\nbench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(3);
 });
+
+function withoutTsNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('TS_NODE_')));
+}
