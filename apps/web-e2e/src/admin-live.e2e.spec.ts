@@ -117,4 +117,51 @@ describe('admin dashboard: live uploads and the throughput chart; monitoring pag
     await visitor.close();
     await adminContext.close();
   }, 240_000);
+  it('every admin page opens on real data without errors: reports count the upload, logs list the sign-in, settings and the rest render', async () => {
+    const admin = await superadminFromLog(product.dir);
+    const context = await newContext(browser, product.url);
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    await page.goto('/admin/login');
+    await page.locator('[data-testid="admin-email"]').fill(admin.email);
+    await page.locator('[data-testid="admin-password"]').fill(admin.password);
+    await page.locator('[data-testid="admin-submit"]').click();
+    await page.waitForURL('**/admin/dashboard');
+
+    const open = async (path: string, title: string) => {
+      await page.locator(`[data-testid="admin-nav-${path}"]`).click();
+      await page.waitForURL(`**/admin/${path}`);
+      await page.locator('h1', { hasText: title }).waitFor();
+    };
+
+    // Reports: the upload of the previous test is stored and counted today.
+    await open('reports', 'Reports');
+    await page.locator('[data-testid="report-overview"]').waitFor({ timeout: 30_000 });
+    expect(Number(await page.locator('[data-testid="overview-files"]').textContent())).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.locator('[data-testid="period-uploads"]').textContent())).toBeGreaterThanOrEqual(1);
+    await page.locator('[data-testid="chart-uploads"] canvas').waitFor();
+
+    // Logs: this admin's sign-in is in the access log.
+    await open('logs', 'Logs');
+    await page.locator('[data-testid="log-tab-access"]').click();
+    await page.locator('[data-testid="log-row"]', { hasText: admin.email }).first().waitFor({ timeout: 30_000 });
+
+    for (const [path, title] of [
+      ['users', 'Users'],
+      ['files', 'Files'],
+      ['storage', 'Storage accounts'],
+      ['backups', 'Backups'],
+      ['notifications', 'Notifications'],
+      ['admins', 'Create admin'],
+    ] as const) {
+      await open(path, title);
+    }
+    await open('settings', 'Settings');
+    await page.locator('[data-testid="setting-maintenanceMode"]').waitFor();
+    await page.locator('[data-testid="setting-backupConcurrency"]').waitFor();
+    await screenshot(page, 'admin-live-04-settings');
+
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
