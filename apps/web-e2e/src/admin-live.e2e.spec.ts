@@ -164,4 +164,54 @@ describe('admin dashboard: live uploads and the throughput chart; monitoring pag
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+  it('a notification composed in the admin panel reaches a signed-in user\'s bell, which marks it read', async () => {
+    const user = { email: 'bell-user@example.com', password: 'correct horse battery staple' };
+    const registered = await fetch(`${product.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(user),
+    });
+    expect(registered.status).toBe(201);
+    const userContext = await newContext(browser, product.url);
+    const userPage = await userContext.newPage();
+    const errors = watchForErrors(userPage);
+    await userPage.goto('/login');
+    await userPage.locator('[data-testid="email"]').fill(user.email);
+    await userPage.locator('[data-testid="password"]').fill(user.password);
+    await userPage.locator('[data-testid="submit"]').click();
+    await userPage.waitForURL('**/dashboard');
+    await userPage.locator('[data-testid="notification-bell"]').waitFor();
+    expect(await userPage.locator('[data-testid="notification-count"]').count()).toBe(0);
+
+    const admin = await superadminFromLog(product.dir);
+    const adminContext = await newContext(browser, product.url);
+    const page = await adminContext.newPage();
+    errors.push(...watchForErrors(page));
+    await page.goto('/admin/login');
+    await page.locator('[data-testid="admin-email"]').fill(admin.email);
+    await page.locator('[data-testid="admin-password"]').fill(admin.password);
+    await page.locator('[data-testid="admin-submit"]').click();
+    await page.waitForURL('**/admin/dashboard');
+    await page.locator('[data-testid="admin-nav-notifications"]').click();
+    await page.waitForURL('**/admin/notifications');
+    await page.locator('[data-testid="compose-title"]').fill('Planned maintenance');
+    await page.locator('[data-testid="compose-body"]').fill('Hello {{name}}, uploads pause on Sunday at 02:00 UTC.');
+    await page.locator('[data-testid="compose-submit"]').click();
+    // The worker delivers it; the list shows it sent.
+    await page.locator('[data-testid="notifications-table"] tr', { hasText: 'Planned maintenance' }).locator('[data-testid="notification-status"]', { hasText: 'sent' }).waitFor({ timeout: 60_000 });
+
+    await userPage.reload();
+    await userPage.locator('[data-testid="notification-count"]', { hasText: '1' }).waitFor({ timeout: 30_000 });
+    await userPage.locator('[data-testid="notification-bell"]').click();
+    const panel = userPage.locator('[data-testid="notification-panel"]');
+    await panel.locator('li', { hasText: 'Planned maintenance' }).waitFor();
+    expect(await panel.textContent()).toContain('uploads pause on Sunday');
+    await screenshot(userPage, 'admin-live-05-bell');
+    await panel.locator('[data-testid="notification-mark-read"]').first().click();
+    await userPage.locator('[data-testid="notification-count"]').waitFor({ state: 'detached' });
+
+    expect(errors).toEqual([]);
+    await userContext.close();
+    await adminContext.close();
+  }, 180_000);
 });

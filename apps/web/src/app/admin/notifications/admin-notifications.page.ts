@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, OnInit, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import {
   AdminNotification,
@@ -346,6 +346,17 @@ export class AdminNotificationsPage implements OnInit {
   });
   private readonly actions = new ActionRunner(this.toasts, this.busy, false);
   private page = 1;
+  private refreshTimer?: ReturnType<typeof setTimeout>;
+
+  constructor() {
+    // While the worker is sending (or about to send) a listed notification, follow it.
+    effect(() => {
+      const list = this.list();
+      clearTimeout(this.refreshTimer);
+      if (list && needsFollowing(list.items, Date.now())) this.refreshTimer = setTimeout(() => this.load(), FOLLOW_MS);
+    });
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.refreshTimer));
+  }
 
   ngOnInit(): void {
     this.load();
@@ -489,4 +500,11 @@ export class AdminNotificationsPage implements OnInit {
       error: (e: unknown) => this.error.set(apiProblem(e).message),
     });
   }
+}
+
+const FOLLOW_MS = 3000;
+
+/** A listed notification is being sent, or is due within a minute. */
+export function needsFollowing(items: readonly AdminNotification[], now: number): boolean {
+  return items.some((n) => n.status === 'sending' || (n.status === 'scheduled' && n.scheduled_at !== null && Date.parse(n.scheduled_at) - now < 60_000));
 }
