@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 
 import { Mailbox, startMailbox } from '../../testing/mailbox';
 import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
+import { SettingsService } from '../settings/settings.service';
 import { FORGOT_PASSWORD_ANSWER } from './auth.service';
 import { call, uniqueEmail } from './testing/http';
 
@@ -88,6 +89,23 @@ describe('forgot / reset password through a real SMTP server', () => {
 
     const actions = (await db.collection('activity_logs').find({ actorEmail: email }).toArray()).map((r) => r['action']);
     expect(actions).toEqual(expect.arrayContaining(['user.password_reset_request', 'user.password_reset']));
+  });
+
+  it('a reset link lives as long as the passwordResetTtlMinutes setting says', async () => {
+    const settings = api.app.get(SettingsService);
+    await settings.update({ passwordResetTtlMinutes: 7 }, null);
+    try {
+      const email = uniqueEmail('ttl');
+      await register(email);
+      expect((await forgot(email)).status).toBe(200);
+      const mail = await mailbox.next(email);
+      expect(mail.text).toContain('valid for 7 minutes');
+      const token = resetTokenFrom(mail);
+      const stored = await db.collection('password_reset_tokens').findOne({ tokenHash: createHash('sha256').update(token).digest('hex') });
+      expect((stored?.['expiresAt'] as Date).getTime() - (stored?.['createdAt'] as Date).getTime()).toBe(7 * 60_000);
+    } finally {
+      await settings.update({ passwordResetTtlMinutes: 30 }, null);
+    }
   });
 
   it('gives the same answer for an unknown e-mail and sends nothing', async () => {

@@ -285,6 +285,24 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
     }
   });
 
+  it('an unfinished upload expires after uploadSessionTtlHours, as set', async () => {
+    const settings = api.app.get(SettingsService);
+    await settings.update({ uploadSessionTtlHours: 3 }, null);
+    try {
+      const before = Date.now();
+      const { status, body } = await initiate('ttl.bin', 10);
+      expect(status).toBe(201);
+      const file = await api.app.get(FileRepository).findById(body.file_id);
+      const ttl = (file?.expiresAt as Date).getTime() - before;
+      expect(ttl).toBeGreaterThanOrEqual(3 * 3_600_000);
+      expect(ttl).toBeLessThan(3 * 3_600_000 + 60_000);
+      const cancelled = await fetch(`${api.url}/api/v1/upload/cancel/${body.file_id}`, { method: 'POST', headers: { 'X-Upload-Token': body.upload_token } });
+      expect(cancelled.status).toBe(204);
+    } finally {
+      await settings.update({ uploadSessionTtlHours: 24 }, null);
+    }
+  });
+
   it('batch: entries answer in request order; one refused file refuses the batch and reserves nothing', async () => {
     const post = (files: unknown[]) =>
       fetch(`${api.url}/api/v1/batch/initiate`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ files }) });
