@@ -16,7 +16,7 @@ import { call } from '../../auth/testing/http';
 import { AdminWorld, PASSWORD, TestUser } from '../testing/admin-world';
 import { AdminLogsService } from './admin-logs.service';
 import { AppErrorRecorder } from './app-errors/app-error.recorder';
-import { parseCsv } from './testing/rfc4180';
+import { parseCsv } from '../../../testing/rfc4180';
 
 jest.setTimeout(120_000);
 

@@ -1,5 +1,5 @@
 import { accessActions, accessFilter, activityFilter, atRange, errorFilter } from './log-filters';
-import { parseCsv } from './testing/rfc4180';
+import { parseCsv } from '../../../testing/rfc4180';
 import { csvLine } from '../shared/csv';
 
 describe('log filters', () => {

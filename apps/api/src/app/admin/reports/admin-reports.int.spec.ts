@@ -17,6 +17,7 @@ import { Types } from 'mongoose';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import { AdminWorld, sleep } from '../testing/admin-world';
+import { parseCsv } from '../../../testing/rfc4180';
 
 jest.setTimeout(180_000);
 
@@ -400,33 +401,3 @@ describe('admin reports API (api + Drive emulator + FerretDB)', () => {
     for (const d of documented) expect(d.security).toEqual([{ admin: [] }]);
   });
 });
-
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field || row.length) rows.push([...row, field]);
-  return rows;
-}
