@@ -25,13 +25,12 @@ import {
 } from '@ddx/contracts';
 import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
+import { sendExport } from '../shared/export-file';
 import { AdminAuthGuard, RequirePermissions } from '../../auth';
 import { Contract } from '../../common/contract.decorator';
 import { Actor, AdminActor } from '../shared/admin-actor.decorator';
-import { AdminLogsService, LogExport } from './admin-logs.service';
+import { AdminLogsService } from './admin-logs.service';
 
 const TAGS = ['admin-logs'];
 const AUTH: Array<'admin'> = ['admin'];
@@ -66,7 +65,7 @@ export class AdminLogsController {
   @RequirePermissions(Permission.viewActivityLogs)
   @Contract({ summary: 'The filtered activity log as CSV or JSON, streamed as a download', tags: TAGS, auth: AUTH, query: activityLogExportQuerySchema, responses: { 200: null, ...ERRORS } })
   async exportActivity(@Query() q: ActivityLogExportQuery, @Actor() actor: AdminActor, @Res() res: Response): Promise<void> {
-    await send(res, await this.logs.exportActivity(actor, q));
+    await sendExport(res, await this.logs.exportActivity(actor, q));
   }
 
   @Get('access')
@@ -99,7 +98,7 @@ export class AdminLogsController {
   @RequirePermissions(Permission.viewActivityLogs)
   @Contract({ summary: 'The filtered access log as CSV or JSON, streamed as a download', tags: TAGS, auth: AUTH, query: accessLogExportQuerySchema, responses: { 200: null, ...ERRORS } })
   async exportAccess(@Query() q: AccessLogExportQuery, @Actor() actor: AdminActor, @Res() res: Response): Promise<void> {
-    await send(res, await this.logs.exportAccess(actor, q));
+    await sendExport(res, await this.logs.exportAccess(actor, q));
   }
 
   @Get('errors')
@@ -119,7 +118,7 @@ export class AdminLogsController {
   @RequirePermissions(Permission.viewActivityLogs)
   @Contract({ summary: 'The filtered error log as CSV or JSON, streamed as a download', tags: TAGS, auth: AUTH, query: errorLogExportQuerySchema, responses: { 200: null, ...ERRORS } })
   async exportErrors(@Query() q: ErrorLogExportQuery, @Actor() actor: AdminActor, @Res() res: Response): Promise<void> {
-    await send(res, await this.logs.exportErrors(actor, q));
+    await sendExport(res, await this.logs.exportErrors(actor, q));
   }
 
   @Post('purge')
@@ -137,10 +136,3 @@ export class AdminLogsController {
   }
 }
 
-async function send(res: Response, out: LogExport): Promise<void> {
-  res.status(200);
-  res.setHeader('Content-Type', out.contentType);
-  res.setHeader('Content-Disposition', `attachment; filename="${out.filename}"`);
-  res.setHeader('Cache-Control', 'no-store');
-  await pipeline(Readable.from(out.chunks), res);
-}

@@ -28,6 +28,7 @@ import { ActivityAction } from '../../activity/activity-action';
 import { AdminActor } from '../shared/admin-actor.decorator';
 import { AdminAudit } from '../shared/admin-audit.service';
 import { csvLine } from '../shared/csv';
+import { ExportFile } from '../shared/export-file';
 import { pageOf } from '../shared/page';
 import { accessFilter, activityFilter, errorFilter, MongoFilter, RawDoc, toAccessEntry, toActivityEntry, toErrorEntry } from './log-filters';
 
@@ -35,11 +36,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const NEWEST_FIRST = { at: -1, _id: -1 } as const;
 const EXPORT_BATCH = 200;
 
-export interface LogExport {
-  filename: string;
-  contentType: string;
-  chunks: AsyncGenerator<string>;
-}
+export type LogExport = ExportFile;
 
 /** One log as the export writes it: its filter, columns and row mapping. */
 interface ExportSpec<T> {

@@ -23,9 +23,8 @@ import {
 } from '@ddx/contracts';
 import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
+import { sendExport } from '../shared/export-file';
 import { AdminAuthGuard, RequirePermissions } from '../../auth';
 import { Contract } from '../../common/contract.decorator';
 import { Actor, AdminActor } from '../shared/admin-actor.decorator';
@@ -131,10 +130,6 @@ export class AdminReportsController {
   })
   async export(@Query() q: ReportExportQuery, @Actor() actor: AdminActor, @Res() res: Response): Promise<void> {
     const out = await this.reports.export(actor, q);
-    res.status(200);
-    res.setHeader('Content-Type', out.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${out.filename}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    await pipeline(Readable.from(out.chunks), res);
+    await sendExport(res, out);
   }
 }

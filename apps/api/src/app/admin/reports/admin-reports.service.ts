@@ -25,6 +25,7 @@ import { Injectable } from '@nestjs/common';
 import { ActivityAction } from '../../activity/activity-action';
 import { fileCategoryOf, GENERIC_CONTENT_TYPES } from '../../users/file-category';
 import { csvLine } from '../shared/csv';
+import { ExportFile } from '../shared/export-file';
 import { AdminActor } from '../shared/admin-actor.decorator';
 import { AdminAudit } from '../shared/admin-audit.service';
 import { Buckets, resolveRange, ResolvedRange } from './report-range';
@@ -39,11 +40,7 @@ export interface ReportTable {
   rows: Array<Record<string, Cell>>;
 }
 
-export interface ReportFile {
-  filename: string;
-  contentType: string;
-  chunks: AsyncIterable<string>;
-}
+export type ReportFile = ExportFile;
 
 /** Public part of a resolved range (the instants stay inside the api). */
 function rangeView(r: ResolvedRange) {

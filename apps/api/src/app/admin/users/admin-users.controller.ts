@@ -30,9 +30,8 @@ import {
 } from '@ddx/contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
+import { sendExport } from '../shared/export-file';
 import { AdminAuthGuard, RequirePermissions } from '../../auth';
 import { Contract } from '../../common/contract.decorator';
 import { Actor, AdminActor } from '../shared/admin-actor.decorator';
@@ -78,11 +77,7 @@ export class AdminUsersController {
   })
   async export(@Query() query: AdminUserExportQuery, @Actor() actor: AdminActor, @Res() res: Response): Promise<void> {
     const out = await this.users.export(actor, query);
-    res.status(200);
-    res.setHeader('Content-Type', out.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${out.filename}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    await pipeline(Readable.from(out.chunks), res);
+    await sendExport(res, out);
   }
 
   @Post('bulk')

@@ -28,6 +28,7 @@ import { AdminActor } from '../shared/admin-actor.decorator';
 import { AdminAudit } from '../shared/admin-audit.service';
 import { toAdminFile } from '../shared/admin-file.mapper';
 import { csvLine } from '../shared/csv';
+import { ExportFile } from '../shared/export-file';
 import { FileRemoval } from '../shared/file-removal.service';
 import { fileSort } from '../shared/file-sort';
 import { pageOf } from '../shared/page';
@@ -50,11 +51,7 @@ const ACTION_OF: Record<StatusAction, ActivityAction> = {
   reactivate: ActivityAction.adminUserReactivate,
 };
 
-export interface UserExport {
-  filename: string;
-  contentType: string;
-  chunks: AsyncGenerator<string>;
-}
+export type UserExport = ExportFile;
 
 /**
  * User administration. Who may act on whom comes from the contracts
