@@ -52,6 +52,12 @@ describe('bench harness (--quick)', () => {
     }
   });
 
+  it("ranged: splits the api's time to first byte from its Server-Timing header", () => {
+    const details = report.figures.find((f) => f.id === 'ranged')?.details as { apiTimeToFirstByteMs?: { lookup: number; openDrive: number } } | undefined;
+    expect(details?.apiTimeToFirstByteMs?.lookup).toBeGreaterThan(0);
+    expect(details?.apiTimeToFirstByteMs?.openDrive).toBeGreaterThan(0);
+  });
+
   it.each([...FIGURE_IDS])('%s: the SHA-256 of what came back equals what was sent', (id) => {
     const figure = report.figures.find((f) => f.id === id);
     if (!figure) throw new Error(`figure ${id} missing`);

@@ -55,7 +55,7 @@ export async function createApp(env: Env = loadConfig()): Promise<NestExpressApp
   );
   app.use(helmet({ crossOriginResourcePolicy: { policy: 'same-site' } }));
   if (config.CORS_ORIGINS.length) {
-    app.enableCors({ origin: config.CORS_ORIGINS, credentials: true, exposedHeaders: ['X-Request-Id', 'Content-Disposition'] });
+    app.enableCors({ origin: config.CORS_ORIGINS, credentials: true, exposedHeaders: ['X-Request-Id', 'Content-Disposition', 'Server-Timing'] });
   }
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });

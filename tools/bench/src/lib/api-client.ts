@@ -102,17 +102,31 @@ export class ApiClient {
   }
 
   /** GET /api/v1/download/stream/:id, optionally one range (inclusive). */
-  async download(fileId: string, options: { range?: [number, number]; hash?: boolean } = {}): Promise<Drained & { status: number; servedFrom?: string }> {
+  async download(
+    fileId: string,
+    options: { range?: [number, number]; hash?: boolean } = {},
+  ): Promise<Drained & { status: number; servedFrom?: string; serverTiming: Record<string, number> }> {
     const headers: Record<string, string> = {};
     if (options.range) headers['Range'] = `bytes=${options.range[0]}-${options.range[1]}`;
     const res = await send(`${this.baseUrl}/api/v1/download/stream/${fileId}`, { headers, agent: this.agent });
     const body = await drain(res.stream, options.hash ?? false);
     if (res.status !== 200 && res.status !== 206) throw new Error(`download answered ${res.status}`);
     const servedFrom = res.headers['x-served-from'];
-    return { ...body, status: res.status, servedFrom: typeof servedFrom === 'string' ? servedFrom : undefined };
+    return { ...body, status: res.status, servedFrom: typeof servedFrom === 'string' ? servedFrom : undefined, serverTiming: parseServerTiming(res.headers['server-timing']) };
   }
 
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** `lookup;dur=1.2, source;dur=3.4;desc="drive"` → { lookup: 1.2, source: 3.4 }. */
+export function parseServerTiming(header: string | string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const metric of [header ?? []].flat().join(',').split(',')) {
+    const [name, ...params] = metric.trim().split(';');
+    const dur = params.map((p) => /^\s*dur=([\d.]+)\s*$/.exec(p)?.[1]).find((d) => d !== undefined);
+    if (name && dur !== undefined) out[name] = Number(dur);
+  }
+  return out;
 }

@@ -115,7 +115,9 @@ export class DownloadController {
   }
 
   private async serve(id: string, req: Request, res: Response, disposition: 'attachment' | 'inline'): Promise<void> {
+    const started = performance.now();
     const file = await this.downloads.servable(id);
+    const found = performance.now();
     const etag = `"${file.md5}"`;
     const preview = previewFor(file.contentType, file.filename);
     res.setHeader('Accept-Ranges', 'bytes');
@@ -156,6 +158,8 @@ export class DownloadController {
     if (!opened) throw unavailable();
     this.writeHead(res, range.kind === 'partial', start, end, length, file.sizeBytes);
     res.setHeader('X-Served-From', opened.origin);
+    // Where the time to first byte went: the file lookup, then opening the source.
+    res.setHeader('Server-Timing', `lookup;dur=${(found - started).toFixed(1)}, source;dur=${(performance.now() - found).toFixed(1)};desc="${opened.origin}"`);
     if (start === 0) void this.downloads.countDownload(file._id).catch(() => undefined);
     try {
       await pipeline(opened.stream, res);

@@ -103,6 +103,7 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     expect(whole.res.headers.get('accept-ranges')).toBe('bytes');
     expect(whole.res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(whole.res.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(whole.res.headers.get('server-timing')).toMatch(/^lookup;dur=\d+\.\d, source;dur=\d+\.\d;desc="drive"$/);
     expect(sha256(whole.body)).toBe(sha256(data));
     const n = data.length;
     for (const [range, from, to] of [
@@ -137,6 +138,7 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     await pool.setEnabled(f.driveAccountId as string, false);
     let r = await get(id);
     expect(r.res.headers.get('x-served-from')).toBe('backup');
+    expect(r.res.headers.get('server-timing')).toMatch(/source;dur=\d+\.\d;desc="backup"$/);
     expect(sha256(r.body)).toBe(sha256(data));
     await pool.setEnabled(f.driveAccountId as string, true);
 

@@ -19,6 +19,8 @@ export const unavailable = () =>
 @Injectable()
 export class DownloadService {
   private readonly logger = new Logger(DownloadService.name);
+  /** `servable` lookups in flight, by file id: concurrent requests for one link share one read. */
+  private readonly lookups = new Map<string, Promise<FileDoc>>();
 
   constructor(
     private readonly files: FileRepository,
@@ -28,8 +30,22 @@ export class DownloadService {
     @InjectQueue(QueueName.cleanup) private readonly cleanup: Queue<CleanupPurgeJobData>,
   ) {}
 
-  /** A completed, not deleted or quarantined file whose owner is not banned; 404 otherwise. */
-  async servable(id: string): Promise<FileDoc> {
+  /**
+   * A completed, not deleted or quarantined file whose owner is not banned;
+   * 404 otherwise. Requests for the same file that arrive while its lookup is
+   * in flight get that lookup's answer (a shared link under load costs one
+   * database read per round trip, not one per request). Callers must not
+   * modify the returned document.
+   */
+  servable(id: string): Promise<FileDoc> {
+    const inFlight = this.lookups.get(id);
+    if (inFlight) return inFlight;
+    const lookup = this.lookup(id).finally(() => this.lookups.delete(id));
+    this.lookups.set(id, lookup);
+    return lookup;
+  }
+
+  private async lookup(id: string): Promise<FileDoc> {
     const file = /^[0-9a-f-]{36}$/i.test(id) ? await this.files.findById(id) : null;
     if (!file || file.status !== 'completed' || file.quarantined) throw notFound();
     if (file.ownerId && (await this.ownerBanned(file.ownerId))) throw notFound();

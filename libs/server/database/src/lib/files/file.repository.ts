@@ -35,8 +35,9 @@ export class FileRepository {
     return doc.toObject();
   }
 
+  /** The stored document as it is (a driver read: no query building or casting on this hot path). */
   findById(id: string): Promise<FileDoc | null> {
-    return this.model.findById(id).lean<FileDoc>().exec();
+    return this.model.collection.findOne<FileDoc>({ _id: id as never });
   }
 
   /**

@@ -22,6 +22,7 @@ describe('DriveAccountPool (FerretDB/MongoDB + Drive emulator through googleapis
   let control: EmulatorControl;
   let connection: Connection;
   let pool: DriveAccountPool<DriveClient>;
+  let repository: DriveAccountRepository;
   let now = new Date();
 
   beforeAll(async () => {
@@ -42,8 +43,9 @@ describe('DriveAccountPool (FerretDB/MongoDB + Drive emulator through googleapis
     now = new Date();
     const model = connection.models['DriveAccount'] ?? connection.model<DriveAccountDoc>('DriveAccount', driveAccountSchema);
     await model.syncIndexes();
+    repository = new DriveAccountRepository(model);
     pool = new DriveAccountPool<DriveClient>(
-      new DriveAccountRepository(model),
+      repository,
       new SecretBox(randomBytes(32).toString('base64')),
       (credential) => new DriveClient({ credential, apiRoot: emulator.url }),
       { now: () => now },
@@ -156,6 +158,33 @@ describe('DriveAccountPool (FerretDB/MongoDB + Drive emulator through googleapis
     await pool.refreshAccount(a.view._id);
     expect(await pool.readerClient(a.view._id)).toBeNull();
     expect(await pool.readerClient('no-such-account')).toBeNull();
+  });
+
+  it('readerClient reuses an account read for 2 s, shares one read between concurrent callers, and applies its own changes at once', async () => {
+    const a = await addAccount(10 * MiB);
+    const reads = jest.spyOn(repository, 'findById');
+    const clients = await Promise.all(Array.from({ length: 5 }, () => pool.readerClient(a.view._id)));
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(new Set(clients).size).toBe(1);
+    expect(clients[0]).toBeInstanceOf(DriveClient);
+
+    // Another process disables the account: seen once the 2 s have passed.
+    await connection.collection(DRIVE_ACCOUNTS_COLLECTION).updateOne({ _id: a.view._id as never }, { $set: { enabled: false } });
+    now = new Date(now.getTime() + 1999);
+    expect(await pool.readerClient(a.view._id)).toBe(clients[0]);
+    now = new Date(now.getTime() + 2);
+    expect(await pool.readerClient(a.view._id)).toBeNull();
+    expect(reads).toHaveBeenCalledTimes(2);
+
+    // Changes made through the pool apply at once.
+    await pool.setEnabled(a.view._id, true);
+    expect(await pool.readerClient(a.view._id)).toBeInstanceOf(DriveClient);
+    await pool.reportFailure(a.view._id, { kind: 'auth_revoked', message: 'revoked' });
+    expect(await pool.readerClient(a.view._id)).toBeNull();
+    await pool.reportSuccess(a.view._id);
+    expect(await pool.readerClient(a.view._id)).toBeInstanceOf(DriveClient);
+    await pool.remove(a.view._id);
+    expect(await pool.readerClient(a.view._id)).toBeNull();
   });
 
   it('refresh updates usage from Drive while keeping reservations', async () => {

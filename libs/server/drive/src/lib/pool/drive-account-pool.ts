@@ -57,6 +57,11 @@ export interface DriveAccountPoolOptions {
   folderName?: string;
   /** Consecutive transient failures before an account is marked unhealthy. */
   unhealthyAfterFailures?: number;
+  /**
+   * How long an account's read state (enabled, health, credential) is reused
+   * by `readerClient` before MongoDB is asked again (default 2 s; 0 = always ask).
+   */
+  readerStateTtlMs?: number;
   now?: () => Date;
 }
 
@@ -72,6 +77,9 @@ const RATE_LIMIT_MAX_MS = 60 * 60_000;
  */
 export class DriveAccountPool<C extends DriveAccountAccess = DriveClient> {
   private readonly clients = new Map<string, { sealed: string; client: C }>();
+  /** readerClient answers by account: reused for `readerStateTtlMs`, shared while one read is in flight. */
+  private readonly readers = new Map<string, { until: number; client: Promise<C | null> }>();
+  private readonly readerStateTtlMs: number;
   private readonly dailyCapBytes: number;
   private readonly folderName: string;
   private readonly unhealthyAfter: number;
@@ -86,6 +94,7 @@ export class DriveAccountPool<C extends DriveAccountAccess = DriveClient> {
     this.dailyCapBytes = options.dailyCapBytes ?? 750 * 1000 ** 3;
     this.folderName = options.folderName ?? 'DirectDriveX';
     this.unhealthyAfter = options.unhealthyAfterFailures ?? 3;
+    this.readerStateTtlMs = options.readerStateTtlMs ?? 2000;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -118,12 +127,25 @@ export class DriveAccountPool<C extends DriveAccountAccess = DriveClient> {
 
   /**
    * The client of an account that may serve reads now (enabled, not
-   * unhealthy), or null: one read of the account for both (the download path).
+   * unhealthy), or null (the download path). One MongoDB read answers both,
+   * and its answer is reused for `readerStateTtlMs`: a download does not pay
+   * a round trip for account state that changes a few times a day. Changes
+   * made through this pool apply at once in this process; other processes
+   * see them within the TTL, and a client that fails meanwhile makes the
+   * download fall back to the backup like any Drive error.
    */
-  async readerClient(accountId: string): Promise<C | null> {
-    const account = await this.repository.findById(accountId);
-    if (!account || !account.enabled || account.health === 'unhealthy') return null;
-    return this.clientOf(account);
+  readerClient(accountId: string): Promise<C | null> {
+    const now = this.now().getTime();
+    const hit = this.readers.get(accountId);
+    if (hit && hit.until > now) return hit.client;
+    const client = this.repository.findById(accountId).then((account) => (!account || !account.enabled || account.health === 'unhealthy' ? null : this.clientOf(account)));
+    const entry = { until: now + this.readerStateTtlMs, client };
+    this.readers.set(accountId, entry);
+    // A failed read is not remembered.
+    client.catch(() => {
+      if (this.readers.get(accountId) === entry) this.readers.delete(accountId);
+    });
+    return client;
   }
 
   private clientOf(account: DriveAccountDoc): C {
@@ -137,6 +159,14 @@ export class DriveAccountPool<C extends DriveAccountAccess = DriveClient> {
 
   /** Records what Drive said so the next reservation avoids a struggling account. */
   async reportFailure(accountId: string, failure: DriveFailure): Promise<void> {
+    try {
+      await this.recordFailure(accountId, failure);
+    } finally {
+      this.readers.delete(accountId);
+    }
+  }
+
+  private async recordFailure(accountId: string, failure: DriveFailure): Promise<void> {
     const now = this.now();
     const account = await this.repository.findById(accountId);
     if (!account) return;
@@ -168,8 +198,9 @@ export class DriveAccountPool<C extends DriveAccountAccess = DriveClient> {
     }
   }
 
-  reportSuccess(accountId: string): Promise<void> {
-    return this.repository.markSuccess(accountId);
+  async reportSuccess(accountId: string): Promise<void> {
+    await this.repository.markSuccess(accountId);
+    this.readers.delete(accountId);
   }
 
   /** Reads quota and usage from Drive; failures are recorded, not thrown. */
@@ -220,12 +251,15 @@ export class DriveAccountPool<C extends DriveAccountAccess = DriveClient> {
 
   async setEnabled(id: string, enabled: boolean): Promise<DriveAccountView> {
     const account = await this.repository.update(id, { enabled });
+    this.readers.delete(id);
     if (!account) throw new DriveAccountNotFoundError(id);
     return view(account);
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.repository.remove(id))) throw new DriveAccountNotFoundError(id);
+    const removed = await this.repository.remove(id);
+    this.readers.delete(id);
+    if (!removed) throw new DriveAccountNotFoundError(id);
     this.clients.delete(id);
   }
 
