@@ -1,14 +1,14 @@
 import { repoRoot } from '@ddx/local-services';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ApiClient } from './api-client';
 import { DirectDrive } from './drive-direct';
 import { sha256OfRange, SourceFile, writeRandomFile } from './files';
 import { runLoad, LoadResult, sleep } from './load';
-import { ApiCpu, cpuMeter, machineInfo, MachineInfo, rssMiB, sampleRss } from './proc';
+import { ApiCpu, cpuMeter, cpuMs, machineInfo, MachineInfo, machineLoadMeter, rssMiB, sampleRss } from './proc';
 import { summarizeProfiles, ProfileSummary } from './profile';
 import { keepAliveAgent } from './http';
 import { BenchStack, FileRow, filesCollection } from './stack';
@@ -317,20 +317,80 @@ function check(what: string, expected: string, actual: string | undefined): Chec
   return { what, expected, actual: actual ?? '(nothing)', ok: expected === actual };
 }
 
+interface Runs {
+  b: number[];
+  s: number[];
+  /** Share of the whole machine's CPU (all cores, all processes) busy during each run. */
+  busy: { b: number[]; s: number[] };
+  /** CPU ms each process of the stack (and the bench client) used during each run, and the run's wall ms. */
+  byProcess?: { b: Array<Record<string, number>>; s: Array<Record<string, number>>; wallMs: { b: number[]; s: number[] } };
+}
+
+/** CPU ms used by each named process between start and stop. */
+function processCpuMeter(processes: Array<{ name: string; pid: number }>): { stop(): Record<string, number> } {
+  const before = processes.map((p) => cpuMs(p.pid));
+  return {
+    stop: () => {
+      const out: Record<string, number> = {};
+      processes.forEach((p, k) => {
+        const d = cpuMs(p.pid) - (before[k] as number);
+        if (Number.isFinite(d)) out[p.name] = (out[p.name] ?? 0) + d;
+      });
+      return out;
+    },
+  };
+}
+
 /** Runs `baseline` and `subject` `repeats` times, alternating which goes first (ABBA). */
-async function interleave(repeats: number, baseline: (i: number) => Promise<number>, subject: (i: number) => Promise<number>): Promise<{ b: number[]; s: number[] }> {
-  const b: number[] = [];
-  const s: number[] = [];
-  for (let i = 0; i < repeats; i++) {
+async function interleave(ctx: Context, baseline: (i: number) => Promise<number>, subject: (i: number) => Promise<number>): Promise<Runs> {
+  const runs: Runs = { b: [], s: [], busy: { b: [], s: [] }, byProcess: { b: [], s: [], wallMs: { b: [], s: [] } } };
+  const processes = [...ctx.stack.pids(), { name: 'bench client', pid: process.pid }];
+  const measured = async (side: 'b' | 's', run: (i: number) => Promise<number>, i: number) => {
+    const meter = machineLoadMeter();
+    const perProcess = processCpuMeter(processes);
+    const started = performance.now();
+    runs[side].push(await run(i));
+    runs.busy[side].push(meter.stop());
+    runs.byProcess?.[side].push(perProcess.stop());
+    runs.byProcess?.wallMs[side].push(performance.now() - started);
+  };
+  for (let i = 0; i < ctx.repeats; i++) {
     if (i % 2 === 0) {
-      b.push(await baseline(i));
-      s.push(await subject(i));
+      await measured('b', baseline, i);
+      await measured('s', subject, i);
     } else {
-      s.push(await subject(i));
-      b.push(await baseline(i));
+      await measured('s', subject, i);
+      await measured('b', baseline, i);
     }
   }
-  return { b, s };
+  return runs;
+}
+
+/**
+ * How busy the machine was on each side (medians), and what that means per
+ * MiB moved: near 100% the cores, not waiting, bound the figure.
+ */
+function machineBusy(runs: Runs, cores: number) {
+  const perMiB = (busy: number[], rates: number[]) => median(busy.map((u, k) => (u * cores * 1000) / (rates[k] as number)));
+  // Per process: CPU ms per MiB moved (a run moved rate × wall seconds MiB).
+  const byProcess = (side: 'b' | 's') => {
+    const out: Record<string, number> = {};
+    const all = runs.byProcess?.[side] ?? [];
+    for (const name of new Set(all.flatMap((r) => Object.keys(r)))) {
+      const perRun = all.map((r, k) => (r[name] ?? 0) / (((runs[side][k] as number) * (runs.byProcess?.wallMs[side][k] as number)) / 1000));
+      const v = round(median(perRun), 1);
+      if (v >= 0.1) out[name] = v;
+    }
+    return out;
+  };
+  return {
+    subjectPct: round(median(runs.busy.s) * 100, 1),
+    baselinePct: round(median(runs.busy.b) * 100, 1),
+    subjectCpuMsPerMiB: round(perMiB(runs.busy.s, runs.s), 1),
+    baselineCpuMsPerMiB: round(perMiB(runs.busy.b, runs.b), 1),
+    subjectByProcess: byProcess('s'),
+    baselineByProcess: byProcess('b'),
+  };
 }
 
 function side(label: string, unit: string, runs: number[]): Side {
@@ -348,7 +408,7 @@ function throughputFigure(
   id: FigureId,
   title: string,
   labels: [string, string],
-  runs: { b: number[]; s: number[] },
+  runs: Runs,
   target: number,
   checks: Check[],
   details: Record<string, unknown>,
@@ -367,7 +427,7 @@ function throughputFigure(
     target: { text: `≥ ${target.toFixed(2)}`, limit: target, higherIsBetter: true },
     ...verdict(quick, ratio >= target, checks),
     checks,
-    details,
+    details: { ...details, machineBusy: machineBusy(runs, cpus().length) },
   };
 }
 
@@ -378,7 +438,7 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
     const checks: Check[] = [];
     const apiCpu: ApiCpu[] = [];
     const runs = await interleave(
-      ctx.repeats,
+      ctx,
       async (i) => {
         const started = performance.now();
         const stored = await ctx.drive.uploadFile(src.path, src.size, `direct-single-${i}.bin`, 4 * MiB);
@@ -418,7 +478,7 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
     const checks: Check[] = [];
     const apiCpu: ApiCpu[] = [];
     const runs = await interleave(
-      ctx.repeats,
+      ctx,
       async (i) => {
         const started = performance.now();
         const stored = await Promise.all(srcs.map((s, k) => ctx.drive.uploadFile(s.path, s.size, `direct-conc-${i}-${k}.bin`, 4 * MiB)));
@@ -462,7 +522,7 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
     const checks: Check[] = [];
     const apiCpu: ApiCpu[] = [];
     const runs = await interleave(
-      ctx.repeats,
+      ctx,
       async () => {
         const started = performance.now();
         const got = await file.drive.download(file.driveFileId, { hash: ctx.quick });
@@ -527,7 +587,7 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
       return mibps(size * ranges.length, performance.now() - started);
     };
     const runs = await interleave(
-      ctx.repeats,
+      ctx,
       () => runPass((r) => file.drive.download(file.driveFileId, { range: r }), latencies.b),
       () => runPass((r) => ctx.api.download(file.fileId, { range: r }), latencies.s),
     );
@@ -571,10 +631,12 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
     const checks: Check[] = [];
     const b: number[] = [];
     const s: number[] = [];
+    const busy: Runs['busy'] = { b: [], s: [] };
     // The worker starts copying as soon as an upload completes, so each repeat is
     // upload → (subject) worker copy → (baseline) pipe copy of the same Drive file.
     for (let i = 0; i < ctx.repeats; i++) {
       const up = await ctx.api.upload(src.path, src.size, `backup-${i}.bin`);
+      const subjectLoad = machineLoadMeter();
       let row = await ctx.fileRow(up.fileId);
       for (;;) {
         if (row.backupStatus === 'completed') break;
@@ -584,15 +646,18 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
         row = await ctx.fileRow(up.fileId);
       }
       const ms = performance.now() - up.successAt;
+      busy.s.push(subjectLoad.stop());
       s.push(mibps(src.size, ms));
       checks.push(check(`worker backup #${i + 1}: SHA-256 of the WebDAV copy`, src.sha256, (await ctx.webdav.get(row.backupPath as string, true)).sha256));
 
       const target = `/bench-baseline/copy-${i}-${randomBytes(4).toString('hex')}.bin`;
       await ctx.webdav.mkcol('/bench-baseline');
       const started = performance.now();
+      const baselineLoad = machineLoadMeter();
       const dl = await (await ctx.driveFor(row.driveAccountId)).openDownload(row.driveFileId as string);
       await ctx.webdav.put(target, dl.stream, dl.length);
       b.push(mibps(src.size, performance.now() - started));
+      busy.b.push(baselineLoad.stop());
       checks.push(check(`pipe copy #${i + 1}: SHA-256 of the WebDAV copy`, src.sha256, (await ctx.webdav.get(target, true)).sha256));
       await ctx.webdav.delete(target);
       await ctx.webdav.delete(`${(row.backupPath as string).split('/').slice(0, -1).join('/')}/`);
@@ -604,7 +669,7 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
       'backup',
       `backup MiB/s, Drive → WebDAV copy of ${fmtSize(src.size)} (upload success → backupStatus completed)`,
       ['worker backup job', 'GET alt=media piped into a WebDAV PUT'],
-      { b, s },
+      { b, s, busy },
       0.85,
       checks,
       { bytes: src.size, note: 'each repeat: subject first (the worker starts on completion), then the baseline on the same Drive file' },
@@ -654,7 +719,7 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
     const results: { b: LoadResult[]; s: LoadResult[] } = { b: [], s: [] };
     const load = { connections: conns, durationMs: ctx.sizes.loadMs, warmupMs: ctx.quick ? 300 : 1000 };
     const runs = await interleave(
-      ctx.repeats,
+      ctx,
       async () => {
         const r = await runLoad(health, load);
         results.b.push(r);

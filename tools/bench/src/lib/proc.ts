@@ -2,6 +2,26 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 
+/** Busy and total CPU time of the whole machine so far (all cores, every process), in ms, from /proc/stat. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+  const toMs = (ticks: number) => (ticks * 1000) / 100; // USER_HZ
+  return { busy: toMs(user + nice + system + irq + softirq + steal), total: toMs(user + nice + system + idle + iowait + irq + softirq + steal) };
+}
+
+/** What share of the machine's CPU (all cores) was busy between start and stop, 0…1. */
+export function machineLoadMeter(): { stop(): number } {
+  const start = machineCpuMs();
+  return {
+    stop: () => {
+      const end = machineCpuMs();
+      const total = end.total - start.total;
+      return total > 0 ? (end.busy - start.busy) / total : NaN;
+    },
+  };
+}
+
 /** Resident memory of a process from /proc/<pid>/status, in MiB (as upload-process.int.spec.ts reads it). */
 export function rssMiB(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -61,6 +61,25 @@ export function formatReport(report: BenchReport): string {
       return `${f.id} ${median(runs.map((r) => r.mainMsPerMiB)).toFixed(1)}/${median(runs.map((r) => r.totalMsPerMiB)).toFixed(1)}`;
     });
   if (cpu.length) out.push(`api CPU ms per MiB (event-loop thread/all threads, medians): ${cpu.join(', ')}`);
+  const busy = report.figures
+    .filter((f) => f.details['machineBusy'])
+    .map((f) => {
+      const b = f.details['machineBusy'] as {
+        subjectPct: number;
+        baselinePct: number;
+        subjectCpuMsPerMiB: number;
+        baselineCpuMsPerMiB: number;
+        subjectByProcess?: Record<string, number>;
+        baselineByProcess?: Record<string, number>;
+      };
+      const list = (r: Record<string, number> | undefined) =>
+        Object.entries(r ?? {})
+          .sort((x, y) => y[1] - x[1])
+          .map(([name, ms]) => `${name} ${ms}`)
+          .join(', ');
+      return `  ${f.id}: ${b.subjectPct}% vs ${b.baselinePct}% busy; ${b.subjectCpuMsPerMiB} vs ${b.baselineCpuMsPerMiB} ms/MiB — subject: ${list(b.subjectByProcess)}; baseline: ${list(b.baselineByProcess)}`;
+    });
+  if (busy.length) out.push(`machine CPU (all ${m.cpus} cores, every process), subject vs baseline, medians; CPU ms per MiB by process:`, ...busy);
   if (report.profile) out.push('', formatProfile(report.profile));
   return out.join('\n');
 }
