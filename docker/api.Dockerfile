@@ -47,4 +47,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=40s --retries=3 \
   CMD ["node", "/usr/local/lib/ddx/healthcheck.js"]
 # One-shot commands run the same file: docker compose exec api-1 node main.js admin:create …
-CMD ["node", "/app/main.js"]
+# Node flags: NODE_FLAGS in tools/local-services/src/app-process.ts says why.
+CMD ["node", "--max-semi-space-size=64", "/app/main.js"]

@@ -1,4 +1,4 @@
-import { builtApp, freePort, ManagedProcess, repoRoot, requireBinary } from '@ddx/local-services';
+import { builtApp, freePort, ManagedProcess, NODE_FLAGS, repoRoot, requireBinary } from '@ddx/local-services';
 import { isolatedNames, testServices } from '@ddx/local-services/testing';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -53,10 +53,10 @@ describe('the api and worker images\' /app (production dependencies only), boote
       REDIS_URL: testServices().redisUrl,
       REDIS_PREFIX: names.redisPrefix,
     };
-    // The images' CMD: node /app/main.js, with /app/node_modules beside it.
+    // The images' CMD: node <NODE_FLAGS> /app/main.js, with /app/node_modules beside it.
     [api, worker] = await Promise.all([
-      ManagedProcess.start({ name: 'api-image', command: process.execPath, args: [join(tree.dir, 'api', 'main.js')], env, readyLine: /"msg":"api listening"/ }),
-      ManagedProcess.start({ name: 'worker-image', command: process.execPath, args: [join(tree.dir, 'worker', 'main.js')], env, readyLine: /"msg":"worker ready"/ }),
+      ManagedProcess.start({ name: 'api-image', command: process.execPath, args: [...NODE_FLAGS.api, join(tree.dir, 'api', 'main.js')], env, readyLine: /"msg":"api listening"/ }),
+      ManagedProcess.start({ name: 'worker-image', command: process.execPath, args: [...NODE_FLAGS.worker, join(tree.dir, 'worker', 'main.js')], env, readyLine: /"msg":"worker ready"/ }),
     ]);
     const port = (JSON.parse(api.recentOutput().split('\n').find((l) => l.includes('"msg":"api listening"')) ?? '{}') as { port?: number }).port;
     apiUrl = `http://127.0.0.1:${port}`;

@@ -1,11 +1,15 @@
 import { ApiRoutes } from '@ddx/contracts';
-import { repoRoot } from '@ddx/local-services';
+import { NODE_FLAGS, ProductApp, repoRoot } from '@ddx/local-services';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { renderNginxConf } from './support/nginx-instance';
+
+/** `/usr/bin/node --env-file=… <NODE_FLAGS of the app> <release>/dist/apps/<app>/main.js`, as every launcher runs it. */
+const nodeCommand = (app: ProductApp) =>
+  new RegExp(`^/usr/bin/node --env-file=/etc/directdrivex/directdrivex\\.env ${NODE_FLAGS[app].map((f) => `${f} `).join('')}\\S+/dist/apps/${app}/main\\.js$`);
 
 const root = repoRoot();
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -63,7 +67,7 @@ describe('outside containers', () => {
         logs: true,
         user: 'directdrivex',
       });
-      expect(p['command']).toMatch(/^\/usr\/bin\/node --env-file=\/etc\/directdrivex\/directdrivex\.env \S+\/dist\/apps\/(api|worker)\/main\.js$/);
+      expect(p['command']).toMatch(nodeCommand(name.includes('api') ? 'api' : 'worker'));
       const port = /PORT="(\d+)"/.exec(p['environment'] ?? '')?.[1];
       if (name.includes('api')) {
         expect(p['environment']).toContain('HOST="127.0.0.1"');
@@ -77,8 +81,8 @@ describe('outside containers', () => {
     const api = read('deploy/systemd/directdrivex-api@.service');
     const worker = read('deploy/systemd/directdrivex-worker.service');
     expect(api).toMatch(/^Environment=.*\bPORT=%i\b/m);
-    expect(api).toMatch(/^ExecStart=\/usr\/bin\/node --env-file=\/etc\/directdrivex\/directdrivex\.env \S+\/dist\/apps\/api\/main\.js$/m);
-    expect(worker).toMatch(/^ExecStart=\/usr\/bin\/node --env-file=\/etc\/directdrivex\/directdrivex\.env \S+\/dist\/apps\/worker\/main\.js$/m);
+    expect(/^ExecStart=(.*)$/m.exec(api)?.[1]).toMatch(nodeCommand('api'));
+    expect(/^ExecStart=(.*)$/m.exec(worker)?.[1]).toMatch(nodeCommand('worker'));
     for (const unit of [api, worker]) {
       expect(unit).toMatch(/^Restart=always$/m);
       expect(unit).toMatch(/^User=directdrivex$/m);

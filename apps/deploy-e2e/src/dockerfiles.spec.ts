@@ -1,4 +1,4 @@
-import { repoRoot } from '@ddx/local-services';
+import { NODE_FLAGS, repoRoot } from '@ddx/local-services';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -134,6 +134,14 @@ describe('Dockerfiles', () => {
         }
       }
     });
+  });
+
+  it('api and worker start with the same Node flags as every local launcher (NODE_FLAGS)', () => {
+    for (const app of ['api', 'worker'] as const) {
+      const { stages } = parseDockerfile(readFileSync(join(dockerDir, `${app}.Dockerfile`), 'utf8'));
+      const cmd = (stages.at(-1) as Stage).instructions.filter((i) => i.keyword === 'CMD').at(-1);
+      expect({ app, cmd: JSON.parse(cmd?.args ?? '[]') }).toEqual({ app, cmd: ['node', ...NODE_FLAGS[app], '/app/main.js'] });
+    }
   });
 
   it('api and worker runtimes get production dependencies only', () => {

@@ -1,4 +1,4 @@
-import { LocalServices, ManagedProcess, mongoUrlFor, repoRoot, startLocalServices, webdavEnv } from '@ddx/local-services';
+import { LocalServices, ManagedProcess, mongoUrlFor, NODE_FLAGS, repoRoot, startLocalServices, webdavEnv } from '@ddx/local-services';
 import mongoose, { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,7 +61,7 @@ async function startBuilt(main: string, name: AppName, args: string[], env: Reco
   const proc = await ManagedProcess.start({
     name,
     command: process.execPath,
-    args: [main, ...args],
+    args: [...(name === 'gdrive-emulator' ? [] : NODE_FLAGS[name]), main, ...args],
     env: env ? { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env } : undefined,
     readyLine: ready[name],
     readyTimeoutMs: 90_000,
