@@ -632,11 +632,14 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
     const b: number[] = [];
     const s: number[] = [];
     const busy: Runs['busy'] = { b: [], s: [] };
+    const byProcess: NonNullable<Runs['byProcess']> = { b: [], s: [], wallMs: { b: [], s: [] } };
+    const processes = [...ctx.stack.pids(), { name: 'bench client', pid: process.pid }];
     // The worker starts copying as soon as an upload completes, so each repeat is
     // upload → (subject) worker copy → (baseline) pipe copy of the same Drive file.
     for (let i = 0; i < ctx.repeats; i++) {
       const up = await ctx.api.upload(src.path, src.size, `backup-${i}.bin`);
       const subjectLoad = machineLoadMeter();
+      const subjectCpu = processCpuMeter(processes);
       let row = await ctx.fileRow(up.fileId);
       for (;;) {
         if (row.backupStatus === 'completed') break;
@@ -647,6 +650,8 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
       }
       const ms = performance.now() - up.successAt;
       busy.s.push(subjectLoad.stop());
+      byProcess.s.push(subjectCpu.stop());
+      byProcess.wallMs.s.push(ms);
       s.push(mibps(src.size, ms));
       checks.push(check(`worker backup #${i + 1}: SHA-256 of the WebDAV copy`, src.sha256, (await ctx.webdav.get(row.backupPath as string, true)).sha256));
 
@@ -654,10 +659,13 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
       await ctx.webdav.mkcol('/bench-baseline');
       const started = performance.now();
       const baselineLoad = machineLoadMeter();
+      const baselineCpu = processCpuMeter(processes);
       const dl = await (await ctx.driveFor(row.driveAccountId)).openDownload(row.driveFileId as string);
       await ctx.webdav.put(target, dl.stream, dl.length);
       b.push(mibps(src.size, performance.now() - started));
       busy.b.push(baselineLoad.stop());
+      byProcess.b.push(baselineCpu.stop());
+      byProcess.wallMs.b.push(performance.now() - started);
       checks.push(check(`pipe copy #${i + 1}: SHA-256 of the WebDAV copy`, src.sha256, (await ctx.webdav.get(target, true)).sha256));
       await ctx.webdav.delete(target);
       await ctx.webdav.delete(`${(row.backupPath as string).split('/').slice(0, -1).join('/')}/`);
@@ -669,7 +677,7 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
       'backup',
       `backup MiB/s, Drive → WebDAV copy of ${fmtSize(src.size)} (upload success → backupStatus completed)`,
       ['worker backup job', 'GET alt=media piped into a WebDAV PUT'],
-      { b, s, busy },
+      { b, s, busy, byProcess },
       0.85,
       checks,
       { bytes: src.size, note: 'each repeat: subject first (the worker starts on completion), then the baseline on the same Drive file' },

@@ -77,7 +77,8 @@ export function formatReport(report: BenchReport): string {
           .sort((x, y) => y[1] - x[1])
           .map(([name, ms]) => `${name} ${ms}`)
           .join(', ');
-      return `  ${f.id}: ${b.subjectPct}% vs ${b.baselinePct}% busy; ${b.subjectCpuMsPerMiB} vs ${b.baselineCpuMsPerMiB} ms/MiB — subject: ${list(b.subjectByProcess)}; baseline: ${list(b.baselineByProcess)}`;
+      const split = b.subjectByProcess && b.baselineByProcess ? ` — subject: ${list(b.subjectByProcess)}; baseline: ${list(b.baselineByProcess)}` : '';
+      return `  ${f.id}: ${b.subjectPct}% vs ${b.baselinePct}% busy; ${b.subjectCpuMsPerMiB} vs ${b.baselineCpuMsPerMiB} ms/MiB${split}`;
     });
   if (busy.length) out.push(`machine CPU (all ${m.cpus} cores, every process), subject vs baseline, medians; CPU ms per MiB by process:`, ...busy);
   if (report.profile) out.push('', formatProfile(report.profile));
