@@ -56,6 +56,20 @@ function onDisk(dir: string): string[] {
   }
 }
 
+/**
+ * `onDisk` once Apache has removed its own temporary file of an aborted PUT
+ * (`.davfs.tmp…`, deleted by mod_dav_fs shortly after the client sees the
+ * error). Anything the store itself left behind still shows.
+ */
+async function settledOnDisk(dir: string, timeoutMs = 5000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const names = onDisk(dir);
+    if (!names.some((n) => n.startsWith('.davfs.tmp')) || Date.now() > deadline) return names;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function expectStoreError(promise: Promise<unknown>, kind: BackupStoreError['kind']): Promise<BackupStoreError> {
   const error = await promise.then(
     () => undefined,
@@ -164,7 +178,7 @@ describe('BackupStore against Apache mod_dav', () => {
     expect(error.retryable).toBe(true);
     expect(error.message).toContain('drive download interrupted');
     expect(await store.stat(path)).toBeNull();
-    expect(onDisk(`${dav.prefix}/failing`)).toEqual([]);
+    expect(await settledOnDisk(`${dav.prefix}/failing`)).toEqual([]);
   });
 
   it('a failed overwrite keeps the previous copy intact', async () => {
@@ -173,7 +187,7 @@ describe('BackupStore against Apache mod_dav', () => {
     await store.put(path, Readable.from([v1]), { size: v1.length });
     await expectStoreError(store.put(path, failingSource(2 * MiB)), 'source');
     expect((await readAll(await store.createReadStream(path))).equals(v1)).toBe(true);
-    expect(onDisk(`${dav.prefix}/keep`)).toEqual(['doc.bin']);
+    expect(await settledOnDisk(`${dav.prefix}/keep`)).toEqual(['doc.bin']);
   });
 
   it('a source shorter than the announced size fails at once instead of hanging', async () => {
