@@ -200,9 +200,9 @@ export class AdminFileDetailPage implements OnInit {
   protected readonly actionError = signal<string | null>(null);
   protected readonly busy = signal<'action' | 'backup' | 'integrity' | 'release' | null>(null);
   protected readonly pending = signal<Pending | null>(null);
-  protected readonly canManage = computed(() => this.session.permissions().has(Permission.manageFiles));
-  protected readonly canBackup = computed(() => this.session.permissions().has(Permission.manageBackups));
-  protected readonly canViewUsers = computed(() => this.session.permissions().has(Permission.viewUsers));
+  protected readonly canManage = computed(() => this.session.can(Permission.manageFiles));
+  protected readonly canBackup = computed(() => this.session.can(Permission.manageBackups));
+  protected readonly canViewUsers = computed(() => this.session.can(Permission.viewUsers));
   private readonly actions = new ActionRunner(this.toasts, this.busy, null);
   private id = '';
 

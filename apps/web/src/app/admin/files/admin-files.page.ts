@@ -243,8 +243,8 @@ export class AdminFilesPage implements OnInit {
   protected readonly busy = signal(false);
   protected readonly actionError = signal<string | null>(null);
   protected readonly bulkAction = signal<BulkAction | null>(null);
-  protected readonly canManage = computed(() => this.session.permissions().has(Permission.manageFiles));
-  protected readonly canBackup = computed(() => this.session.permissions().has(Permission.manageBackups));
+  protected readonly canManage = computed(() => this.session.can(Permission.manageFiles));
+  protected readonly canBackup = computed(() => this.session.can(Permission.manageBackups));
   protected readonly allSelected = computed(() => this.selection.allOf((this.list()?.items ?? []).map((f) => f.file_id)));
   protected readonly bulkTitle = computed(() => {
     const a = this.bulkAction();

@@ -331,7 +331,7 @@ export class AdminNotificationsPage implements OnInit {
   protected readonly templateError = signal<string | null>(null);
   protected readonly deliveries = signal<NotificationDeliveryList | null>(null);
   protected readonly deliveriesOf = signal<AdminNotification | null>(null);
-  protected readonly canDelete = computed(() => this.session.permissions().has(Permission.deleteNotifications));
+  protected readonly canDelete = computed(() => this.session.can(Permission.deleteNotifications));
   protected readonly confirmTitle = computed(() => {
     const p = this.pending();
     if (!p) return '';

@@ -160,7 +160,7 @@ export class AdminSettingsPage implements OnInit {
   protected readonly saveError = signal<string | null>(null);
   /** The patch waiting for "yes, turn maintenance on". */
   protected readonly confirming = signal<Partial<AdminSettings> | null>(null);
-  protected readonly canEdit = computed(() => this.session.permissions().has(Permission.manageSettings));
+  protected readonly canEdit = computed(() => this.session.can(Permission.manageSettings));
 
   private readonly draft = computed(() => {
     const before = this.current();

@@ -87,7 +87,7 @@ export class AdminShellComponent {
   private readonly router = inject(Router);
   /** The sidebar folds into a menu on small screens. */
   protected readonly menuOpen = signal(false);
-  protected readonly nav = computed(() => ADMIN_NAV.filter((i) => this.session.permissions().has(i.permission)));
+  protected readonly nav = computed(() => ADMIN_NAV.filter((i) => this.session.can(i.permission)));
 
   protected signOut(): void {
     const done = () => {

@@ -286,18 +286,18 @@ export class AdminUserDetailPage implements OnInit {
   private id = '';
 
   private readonly me = computed(() => this.session.profile());
-  protected readonly canViewFiles = computed(() => this.session.permissions().has(Permission.viewFiles));
+  protected readonly canViewFiles = computed(() => this.session.can(Permission.viewFiles));
   private readonly isSelf = computed(() => this.me()?.id === this.user()?.id);
   protected readonly mayModerate = computed(() => {
     const me = this.me();
     const u = this.user();
-    return !!me && !!u && !this.isSelf() && this.session.permissions().has(Permission.moderateUsers) && canModerate(me.role, u.role);
+    return !!me && !!u && !this.isSelf() && this.session.can(Permission.moderateUsers) && canModerate(me.role, u.role);
   });
   /** Admins set the quota of regular users; a superadmin of anyone. */
   protected readonly mayEditQuota = computed(() => {
     const me = this.me();
     const u = this.user();
-    return !!me && !!u && this.session.permissions().has(Permission.moderateUsers) && (u.role === 'regular' || me.role === 'superadmin');
+    return !!me && !!u && this.session.can(Permission.moderateUsers) && (u.role === 'regular' || me.role === 'superadmin');
   });
   protected readonly mayResetPassword = computed(() => {
     const me = this.me();

@@ -259,7 +259,7 @@ export class AdminUsersPage implements OnInit {
     return p ? `${ACTION_LABEL[p.action]} ${p.user.email}?` : '';
   });
   protected readonly actionLabel = computed(() => ACTION_LABEL[this.pending()?.action ?? 'suspend']);
-  protected readonly canBulk = computed(() => this.session.permissions().has(Permission.moderateUsers));
+  protected readonly canBulk = computed(() => this.session.can(Permission.moderateUsers));
   /** Ids on this page the admin may act on. */
   protected readonly selectable = computed(() => (this.list()?.items ?? []).filter((u) => this.mayModerate(u)).map((u) => u.id));
   protected readonly allSelected = computed(() => this.selection.allOf(this.selectable()));
