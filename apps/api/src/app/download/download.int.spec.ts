@@ -5,7 +5,7 @@ import { FileDoc, FileRepository } from '@ddx/server-database';
 import { DriveAccountPool, DriveClient } from '@ddx/server-drive';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, Types } from 'mongoose';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -240,10 +240,19 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
       expect(text).not.toMatch(new RegExp(`${email}|driveFileId|drive_file|backup|"ip"|127\\.0\\.0\\.1|${reg.id}`));
     }
     const connection = api.app.get<Connection>(getConnectionToken());
+    // The owner's file shares a batch with an anonymous one: a ban hides only the owner's.
+    const anon = await upload('anon.txt', Buffer.from('anon'), 'text/plain');
+    const batchId = randomUUID();
+    await connection.collection('files').updateMany({ _id: { $in: [id, anon] } as never }, { $set: { batchId } });
+    const batchNames = async () => ((await (await fetch(`${api.url}/api/v1/batch/${batchId}`)).json()) as { files: FileMeta[] }).files.map((f) => f.filename).sort();
+    expect(await batchNames()).toEqual(['anon.txt', 'mine.txt']);
+
     await connection.collection('users').updateOne({ _id: new Types.ObjectId(reg.id) }, { $set: { status: 'banned' } });
     expect((await get(id)).res.status).toBe(404);
+    expect(await batchNames()).toEqual(['anon.txt']);
     await connection.collection('users').updateOne({ _id: new Types.ObjectId(reg.id) }, { $set: { status: 'active' } });
     expect((await get(id)).res.status).toBe(200);
+    expect(await batchNames()).toEqual(['anon.txt', 'mine.txt']);
 
     const q = await upload('q.bin', randomBytes(10));
     await connection.collection('files').updateOne({ _id: q as never }, { $set: { quarantined: true } });

@@ -48,7 +48,7 @@ export class DownloadService {
   private async lookup(id: string): Promise<FileDoc> {
     const file = /^[0-9a-f-]{36}$/i.test(id) ? await this.files.findById(id) : null;
     if (!file || file.status !== 'completed' || file.quarantined) throw notFound();
-    if (file.ownerId && (await this.ownerBanned(file.ownerId))) throw notFound();
+    if (file.ownerId && (await this.bannedOwners([file.ownerId])).size) throw notFound();
     return file;
   }
 
@@ -81,10 +81,9 @@ export class DownloadService {
   async batch(batchId: string): Promise<{ view: BatchView; files: FileDoc[] }> {
     if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw notFound();
     const all = await this.files.listBatch(batchId);
-    const files: FileDoc[] = [];
-    for (const f of all) {
-      if (f.status === 'completed' && !f.quarantined && !(f.ownerId && (await this.ownerBanned(f.ownerId)))) files.push(f);
-    }
+    const live = all.filter((f) => f.status === 'completed' && !f.quarantined);
+    const banned = await this.bannedOwners(live.flatMap((f) => (f.ownerId ? [f.ownerId] : [])));
+    const files = live.filter((f) => !(f.ownerId && banned.has(f.ownerId)));
     if (files.length === 0) throw notFound();
     return {
       files,
@@ -120,10 +119,16 @@ export class DownloadService {
     if (before.status === 'completed') await this.cleanup.add(CleanupJob.purge, { fileId: id }, { jobId: id, attempts: 10, backoff: { type: 'exponential', delay: 5000 } });
   }
 
-  private async ownerBanned(ownerId: string): Promise<boolean> {
-    const id = Types.ObjectId.isValid(ownerId) && new Types.ObjectId(ownerId).toHexString() === ownerId ? new Types.ObjectId(ownerId) : ownerId;
-    const owner = await this.connection.collection<{ _id: unknown; status?: string }>('users').findOne({ _id: id as never }, { projection: { status: 1 } });
-    return owner?.status === 'banned';
+  /** Which of these owners are banned: one read, however many files they own. */
+  private async bannedOwners(ownerIds: string[]): Promise<Set<string>> {
+    const distinct = [...new Set(ownerIds)];
+    if (!distinct.length) return new Set();
+    const asStored = (id: string) => (Types.ObjectId.isValid(id) && new Types.ObjectId(id).toHexString() === id ? new Types.ObjectId(id) : id);
+    const banned = await this.connection
+      .collection<{ _id: unknown; status?: string }>('users')
+      .find({ _id: { $in: distinct.map(asStored) } as never, status: 'banned' }, { projection: { _id: 1 } })
+      .toArray();
+    return new Set(banned.map((u) => String(u._id)));
   }
 }
 
