@@ -323,7 +323,26 @@ interface Runs {
   /** Share of the whole machine's CPU (all cores, all processes) busy during each run. */
   busy: { b: number[]; s: number[] };
   /** CPU ms each process of the stack (and the bench client) used during each run, and the run's wall ms. */
-  byProcess?: { b: Array<Record<string, number>>; s: Array<Record<string, number>>; wallMs: { b: number[]; s: number[] } };
+  byProcess: { b: Array<Record<string, number>>; s: Array<Record<string, number>>; wallMs: { b: number[]; s: number[] } };
+}
+
+function emptyRuns(): Runs {
+  return { b: [], s: [], busy: { b: [], s: [] }, byProcess: { b: [], s: [], wallMs: { b: [], s: [] } } };
+}
+
+/** Starts measuring one run of one side (machine load, CPU per process, wall time); `done` records it with its rate. */
+function startRun(ctx: Context, runs: Runs, side: 'b' | 's'): { done(rate: number): void } {
+  const load = machineLoadMeter();
+  const cpu = processCpuMeter([...ctx.stack.pids(), { name: 'bench client', pid: process.pid }]);
+  const started = performance.now();
+  return {
+    done: (rate) => {
+      runs[side].push(rate);
+      runs.busy[side].push(load.stop());
+      runs.byProcess[side].push(cpu.stop());
+      runs.byProcess.wallMs[side].push(performance.now() - started);
+    },
+  };
 }
 
 /** CPU ms used by each named process between start and stop. */
@@ -343,16 +362,10 @@ function processCpuMeter(processes: Array<{ name: string; pid: number }>): { sto
 
 /** Runs `baseline` and `subject` `repeats` times, alternating which goes first (ABBA). */
 async function interleave(ctx: Context, baseline: (i: number) => Promise<number>, subject: (i: number) => Promise<number>): Promise<Runs> {
-  const runs: Runs = { b: [], s: [], busy: { b: [], s: [] }, byProcess: { b: [], s: [], wallMs: { b: [], s: [] } } };
-  const processes = [...ctx.stack.pids(), { name: 'bench client', pid: process.pid }];
+  const runs = emptyRuns();
   const measured = async (side: 'b' | 's', run: (i: number) => Promise<number>, i: number) => {
-    const meter = machineLoadMeter();
-    const perProcess = processCpuMeter(processes);
-    const started = performance.now();
-    runs[side].push(await run(i));
-    runs.busy[side].push(meter.stop());
-    runs.byProcess?.[side].push(perProcess.stop());
-    runs.byProcess?.wallMs[side].push(performance.now() - started);
+    const meter = startRun(ctx, runs, side);
+    meter.done(await run(i));
   };
   for (let i = 0; i < ctx.repeats; i++) {
     if (i % 2 === 0) {
@@ -375,9 +388,9 @@ function machineBusy(runs: Runs, cores: number) {
   // Per process: CPU ms per MiB moved (a run moved rate × wall seconds MiB).
   const byProcess = (side: 'b' | 's') => {
     const out: Record<string, number> = {};
-    const all = runs.byProcess?.[side] ?? [];
+    const all = runs.byProcess[side];
     for (const name of new Set(all.flatMap((r) => Object.keys(r)))) {
-      const perRun = all.map((r, k) => (r[name] ?? 0) / (((runs[side][k] as number) * (runs.byProcess?.wallMs[side][k] as number)) / 1000));
+      const perRun = all.map((r, k) => (r[name] ?? 0) / (((runs[side][k] as number) * (runs.byProcess.wallMs[side][k] as number)) / 1000));
       const v = round(median(perRun), 1);
       if (v >= 0.1) out[name] = v;
     }
@@ -629,17 +642,12 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
     await ctx.stack.startWorker();
     const files = filesCollection(ctx.stack.mongo);
     const checks: Check[] = [];
-    const b: number[] = [];
-    const s: number[] = [];
-    const busy: Runs['busy'] = { b: [], s: [] };
-    const byProcess: NonNullable<Runs['byProcess']> = { b: [], s: [], wallMs: { b: [], s: [] } };
-    const processes = [...ctx.stack.pids(), { name: 'bench client', pid: process.pid }];
+    const runs = emptyRuns();
     // The worker starts copying as soon as an upload completes, so each repeat is
     // upload → (subject) worker copy → (baseline) pipe copy of the same Drive file.
     for (let i = 0; i < ctx.repeats; i++) {
       const up = await ctx.api.upload(src.path, src.size, `backup-${i}.bin`);
-      const subjectLoad = machineLoadMeter();
-      const subjectCpu = processCpuMeter(processes);
+      const subject = startRun(ctx, runs, 's');
       let row = await ctx.fileRow(up.fileId);
       for (;;) {
         if (row.backupStatus === 'completed') break;
@@ -648,24 +656,16 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
         await sleep(20);
         row = await ctx.fileRow(up.fileId);
       }
-      const ms = performance.now() - up.successAt;
-      busy.s.push(subjectLoad.stop());
-      byProcess.s.push(subjectCpu.stop());
-      byProcess.wallMs.s.push(ms);
-      s.push(mibps(src.size, ms));
+      subject.done(mibps(src.size, performance.now() - up.successAt));
       checks.push(check(`worker backup #${i + 1}: SHA-256 of the WebDAV copy`, src.sha256, (await ctx.webdav.get(row.backupPath as string, true)).sha256));
 
       const target = `/bench-baseline/copy-${i}-${randomBytes(4).toString('hex')}.bin`;
       await ctx.webdav.mkcol('/bench-baseline');
       const started = performance.now();
-      const baselineLoad = machineLoadMeter();
-      const baselineCpu = processCpuMeter(processes);
+      const baseline = startRun(ctx, runs, 'b');
       const dl = await (await ctx.driveFor(row.driveAccountId)).openDownload(row.driveFileId as string);
       await ctx.webdav.put(target, dl.stream, dl.length);
-      b.push(mibps(src.size, performance.now() - started));
-      busy.b.push(baselineLoad.stop());
-      byProcess.b.push(baselineCpu.stop());
-      byProcess.wallMs.b.push(performance.now() - started);
+      baseline.done(mibps(src.size, performance.now() - started));
       checks.push(check(`pipe copy #${i + 1}: SHA-256 of the WebDAV copy`, src.sha256, (await ctx.webdav.get(target, true)).sha256));
       await ctx.webdav.delete(target);
       await ctx.webdav.delete(`${(row.backupPath as string).split('/').slice(0, -1).join('/')}/`);
@@ -677,7 +677,7 @@ const FIGURES: Record<FigureId, (ctx: Context) => Promise<Figure>> = {
       'backup',
       `backup MiB/s, Drive → WebDAV copy of ${fmtSize(src.size)} (upload success → backupStatus completed)`,
       ['worker backup job', 'GET alt=media piped into a WebDAV PUT'],
-      { b, s, busy, byProcess },
+      runs,
       0.85,
       checks,
       { bytes: src.size, note: 'each repeat: subject first (the worker starts on completion), then the baseline on the same Drive file' },
