@@ -26,7 +26,12 @@ export const UPLOAD_SETTINGS_DEFAULTS: Readonly<UploadSettings> = Object.freeze<
   userMaxFileBytes: 5 * GiB,
   userDailyBytes: 5 * GiB,
   absoluteMaxFileBytes: 10 * GiB,
-  blockedExtensions: ['.exe', '.bat', '.scr', '.com', '.cmd', '.ps1', '.vbs', '.jar', '.msi', '.deb', '.rpm', '.dmg', '.pkg', '.app', '.pif', '.scf', '.lnk', '.inf', '.reg'],
+  // Types Windows or a browser runs on a double-click; matched case-insensitively on the sanitised name.
+  blockedExtensions: [
+    '.exe', '.com', '.pif', '.scr', '.cpl', '.msi', '.msp', '.msc', '.bat', '.cmd',
+    '.hta', '.js', '.jse', '.vbs', '.vbe', '.vb', '.wsf', '.wsh', '.ws', '.ps1', '.psm1',
+    '.jar', '.lnk', '.reg', '.scf', '.inf', '.deb', '.rpm', '.dmg', '.pkg', '.app',
+  ],
   blockedMimeTypes: [
     'application/x-msdownload',
     'application/x-executable',

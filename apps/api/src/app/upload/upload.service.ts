@@ -4,7 +4,7 @@ import { DriveAccountPool, DriveError, NoStorageAvailableError, Reservation } fr
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 
-import { extensionOf, sanitizeFilename } from './filename-sanitizer';
+import { blockedExtensionOf, sanitizeFilename } from './filename-sanitizer';
 import { UploadErrors } from './upload-errors';
 import { UploadPolicy } from './upload-policy';
 import { UploadSettings } from './upload-settings';
@@ -102,9 +102,7 @@ export class UploadService {
   private check(spec: FileSpec, actor: UploadActor, settings: UploadSettings): void {
     if (settings.maintenanceMode) throw UploadErrors.maintenance(settings.maintenanceMessage);
     if (!actor.userId && !settings.anonymousUploadsAllowed) throw UploadErrors.anonymousClosed();
-    const name = sanitizeFilename(spec.filename);
-    const ext = extensionOf(name);
-    const blockedExt = [extensionOf(spec.filename), ext].find((e) => e && settings.blockedExtensions.map((b) => b.toLowerCase()).includes(e));
+    const blockedExt = blockedExtensionOf(spec.filename, settings.blockedExtensions);
     if (blockedExt) throw UploadErrors.typeBlocked(blockedExt);
     const mime = spec.content_type.toLowerCase().split(';')[0]?.trim() ?? '';
     if (settings.blockedMimeTypes.map((m) => m.toLowerCase()).includes(mime)) throw UploadErrors.typeBlocked(mime);
