@@ -11,6 +11,9 @@ export interface GoogleErrorItem {
  * Handlers throw it; the router turns it into the response.
  */
 export class GoogleApiError extends Error {
+  /** Google's JSON (almost always), or what its front end sends for some 5xx: HTML or nothing. */
+  bodyShape: 'json' | 'html' | 'empty' = 'json';
+
   constructor(
     readonly status: number,
     message: string,

@@ -1,6 +1,6 @@
 import { randomToken } from '../core/ids';
 import { InputError } from '../services/input-error';
-import { FAULT_KINDS, type FaultKind, type FaultSpec, type QueuedFault } from './fault-types';
+import { CONTENT_FAULT_KINDS, FAULT_KINDS, SERVER_ERROR_BODIES, type FaultKind, type FaultSpec, type QueuedFault } from './fault-types';
 
 export interface FaultTarget {
   route: string;
@@ -11,6 +11,8 @@ export interface FaultTarget {
   accountEmail: string | null;
   /** Whether the request names a resumable session (only those can lose one). */
   hasSession: boolean;
+  /** Whether the request uploads file content (only those can corrupt a stored file). */
+  carriesContent: boolean;
 }
 
 /** Faults queued through the control API, consumed in order by matching requests. */
@@ -47,6 +49,7 @@ export class FaultInjector {
 function matches(fault: QueuedFault, target: FaultTarget): boolean {
   const { spec } = fault;
   if (spec.kind === 'lose_session' && !target.hasSession) return false;
+  if (CONTENT_FAULT_KINDS.includes(spec.kind) && !target.carriesContent) return false;
   if (spec.method && spec.method.toUpperCase() !== target.method) return false;
   if (spec.account) {
     const wanted = spec.account.toLowerCase();
@@ -79,11 +82,18 @@ function validate(spec: FaultSpec): void {
   nonNegative('afterBytes');
   nonNegative('delayMs');
   nonNegative('retryAfterSeconds');
+  nonNegative('offset');
   if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count === 0 || spec.count < -1)) {
     throw new InputError('count must be a positive integer or -1');
   }
   if (spec.kind === 'server_error' && spec.status !== undefined && ![500, 502, 503, 504].includes(spec.status)) {
     throw new InputError('server_error status must be 500, 502, 503 or 504');
+  }
+  if (spec.body !== undefined && !SERVER_ERROR_BODIES.includes(spec.body)) {
+    throw new InputError(`body must be one of ${SERVER_ERROR_BODIES.join(', ')}`);
+  }
+  if (spec.md5Of !== undefined && spec.md5Of !== 'sent' && spec.md5Of !== 'stored') {
+    throw new InputError("md5Of must be 'sent' or 'stored'");
   }
   for (const key of ['account', 'route', 'method'] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== 'string') throw new InputError(`${key} must be a string`);

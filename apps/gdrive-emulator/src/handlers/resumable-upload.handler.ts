@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { parseUploadContentRange, type UploadContentRange } from '../core/content-range';
 import { googleErrors } from '../core/google-error';
+import { applyContentFaults } from '../faults/content-faults';
 import {
   checkFields,
   optionalParents,
@@ -192,11 +193,12 @@ async function finalize(ctx: ApiContext, account: AccountRecord, session: Upload
   const { services } = ctx;
   const runtime = services.sessions.runtimeOf(session);
   const partPath = services.blobs.partPath(session.id);
-  const md5Checksum =
+  const sentMd5 =
     runtime.hash && runtime.hashedBytes === session.committed
       ? runtime.hash.digest('hex')
       : await services.blobs.md5Of(partPath);
   runtime.hash = null;
+  const md5Checksum = await applyContentFaults(services.blobs, partPath, session.committed, sentMd5, session.contentFaults);
   const parents = session.targetFileId ? [] : services.files.resolveParents(account, session.parents);
   const file = await services.files.commitContent(
     account,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { GoogleApiError, googleErrors } from '../core/google-error';
+import { applyContentFaults } from '../faults/content-faults';
 import {
   MalformedMultipartError,
   MultipartRelatedParser,
@@ -56,9 +57,10 @@ function availableBytes(ctx: ApiContext, account: AccountRecord): number {
   return ctx.services.accounts.freeBytes(account) + replaced;
 }
 
-async function store(ctx: ApiContext, account: AccountRecord, media: MediaReceiver, md5Checksum: string, meta: NewFileMetadata): Promise<void> {
+async function store(ctx: ApiContext, account: AccountRecord, media: MediaReceiver, sentMd5: string, meta: NewFileMetadata): Promise<void> {
   const { services, route } = ctx;
   const parents = route.fileId ? [] : services.files.resolveParents(account, meta.parents);
+  const md5Checksum = await applyContentFaults(services.blobs, media.path, media.size, sentMd5, ctx.contentFaults);
   const file = await services.files.commitContent(account, media.path, { size: media.size, md5Checksum }, {
     fileId: route.fileId,
     meta,

@@ -2,7 +2,7 @@ import { parseFields, projectFields } from '../core/fields-projection';
 import { GoogleApiError, googleErrors } from '../core/google-error';
 import type { EmulatorServices } from '../services/emulator-services';
 import { DEFAULT_FILE_FIELDS, FILE_SCHEMA } from '../services/file-service';
-import type { AccessTokenRecord, AccountRecord, FileRecord, UploadSession } from '../state/types';
+import type { AccessTokenRecord, AccountRecord, ContentFaults, FileRecord, UploadSession } from '../state/types';
 import { BodyTooLargeError, type Exchange } from './exchange';
 import type { ResolvedRoute } from './routes';
 
@@ -14,6 +14,8 @@ export interface ApiContext {
   account: AccountRecord | null;
   token: AccessTokenRecord | null;
   session: UploadSession | null;
+  /** Content faults for a one-request upload (a resumable session keeps its own). */
+  contentFaults: ContentFaults | undefined;
 }
 
 export type ApiHandler = (ctx: ApiContext) => Promise<void>;

@@ -138,6 +138,13 @@ export class Exchange {
   }
 
   sendGoogleError(err: GoogleApiError): void {
+    if (err.bodyShape === 'empty') return this.sendEmpty(err.status, err.headers);
+    if (err.bodyShape === 'html') {
+      const payload = Buffer.from(frontEndErrorPage(err.status));
+      this.res.writeHead(err.status, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': String(payload.length), ...err.headers });
+      this.res.end(payload);
+      return;
+    }
     this.sendJson(err.status, err.toBody(), err.headers);
   }
 
@@ -200,4 +207,13 @@ export class Exchange {
       return originalEnd();
     };
   }
+}
+
+/** The page Google's front end answers with when a 5xx happens before the API is reached. */
+function frontEndErrorPage(status: number): string {
+  return (
+    `<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error ${status} (Server Error)!!1</title>\n` +
+    `  <p><b>${status}.</b> <ins>That\u2019s an error.</ins>\n` +
+    `  <p>The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds.  <ins>That\u2019s all we know.</ins>\n`
+  );
 }

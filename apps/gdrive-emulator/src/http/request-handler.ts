@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { GoogleApiError, googleErrors } from '../core/google-error';
 import { MalformedMultipartError } from '../core/multipart-related-parser';
+import { armContentFault } from '../faults/content-faults';
 import type { QueuedFault } from '../faults/fault-types';
 import { getAbout } from '../handlers/about.handler';
 import { controlEndpoint } from '../handlers/control.handler';
@@ -45,6 +46,8 @@ const HANDLERS: Record<Exclude<RouteName, 'control'>, ApiHandler> = {
     throw googleErrors.notFound();
   },
 };
+
+const CONTENT_ROUTES: RouteName[] = ['upload.resumable.chunk', 'upload.multipart', 'upload.media'];
 
 export interface RequestHandlerOptions {
   /** Used for Location headers when neither config.publicUrl nor a Host header is there. */
@@ -91,7 +94,7 @@ async function handle(
     }
   });
 
-  const ctx: ApiContext = { ex, route, services, account: null, token: null, session: null };
+  const ctx: ApiContext = { ex, route, services, account: null, token: null, session: null, contentFaults: undefined };
   try {
     authenticate(ctx);
     await applyFault(ctx);
@@ -155,6 +158,7 @@ async function applyFault(ctx: ApiContext): Promise<void> {
     accountId: ctx.account?.id ?? null,
     accountEmail: ctx.account?.email ?? null,
     hasSession: route.uploadId !== null,
+    carriesContent: CONTENT_ROUTES.includes(route.name),
   });
   if (!fault) return;
   services.stats.faultInjected();
@@ -177,6 +181,16 @@ async function applyFault(ctx: ApiContext): Promise<void> {
       if (route.uploadId) await services.sessions.forget(route.uploadId);
       ctx.session = null;
       return;
+    case 'corrupt_bytes':
+    case 'wrong_md5':
+      // A session keeps the fault until it stores its file, which may be chunks later.
+      if (ctx.session) {
+        ctx.session.contentFaults = armContentFault(ctx.session.contentFaults, spec);
+        services.state.changed();
+      } else {
+        ctx.contentFaults = armContentFault(ctx.contentFaults, spec);
+      }
+      return;
     default:
       throw faultError(fault);
   }
@@ -188,6 +202,7 @@ function faultError(fault: QueuedFault): GoogleApiError {
   switch (spec.kind) {
     case 'server_error':
       err = googleErrors.serverError(spec.status ?? 500);
+      err.bodyShape = spec.body ?? 'json';
       break;
     case 'user_rate_limit':
       err = googleErrors.userRateLimitExceeded();

@@ -67,6 +67,12 @@ export interface FileRecord {
 
 export type UploadSessionState = 'active' | 'finished' | 'cancelled';
 
+/** What corrupt_bytes / wrong_md5 faults do to the file an upload stores. */
+export interface ContentFaults {
+  corrupt?: { offset: number | null; md5Of: 'sent' | 'stored' };
+  wrongMd5?: boolean;
+}
+
 export interface UploadSession {
   id: string;
   accountId: string;
@@ -84,6 +90,8 @@ export interface UploadSession {
   state: UploadSessionState;
   fileId: string | null;
   fields: string | null;
+  /** Set by a content fault that hit one of the session's chunks; applied when it finishes. */
+  contentFaults?: ContentFaults;
 }
 
 export type Principal = { kind: 'account'; accountId: string } | { kind: 'user'; sub: string };
