@@ -19,10 +19,23 @@ export class AuthRateLimits {
     private readonly settings: SettingsService,
   ) {}
 
-  /** Wrong passwords per account (user sign-in and change-password share it). */
-  async userLoginPerAccount(): Promise<RateLimitPolicy> {
+  /**
+   * Attempts per (account, client IP) pair: the lock-out settings apply here,
+   * so guessing from one client locks that client out of that account and
+   * nobody else (user sign-in and change-password share it).
+   */
+  async userLoginPerAccountClient(): Promise<RateLimitPolicy> {
     const s = await this.settings.getAll();
-    return { name: 'login:account', limit: s.maxLoginAttempts, windowMs: s.loginLockoutMinutes * MINUTE, failMode: 'open' };
+    return { name: 'login:account-client', limit: s.maxLoginAttempts, windowMs: s.loginLockoutMinutes * MINUTE, failMode: 'open' };
+  }
+
+  /**
+   * Wrong passwords per account from every client. Past `limit` each further
+   * attempt waits (SIGN_IN_DELAY) instead of being refused, so guessing from
+   * many addresses slows down while the owner can still sign in.
+   */
+  async userLoginAccountFailures(): Promise<RateLimitPolicy> {
+    return { ...(await this.userLoginPerAccountClient()), name: 'login:account-failures' };
   }
 
   async userLoginPerIp(): Promise<RateLimitPolicy> {
@@ -30,8 +43,12 @@ export class AuthRateLimits {
     return { name: 'login:ip', limit: this.config.AUTH_LOGIN_MAX_FAILURES_PER_IP, windowMs, failMode: 'open' };
   }
 
-  async adminLoginPerAccount(): Promise<RateLimitPolicy> {
-    return { ...(await this.userLoginPerAccount()), name: 'admin-login:account', failMode: 'closed' };
+  async adminLoginPerAccountClient(): Promise<RateLimitPolicy> {
+    return { ...(await this.userLoginPerAccountClient()), name: 'admin-login:account-client', failMode: 'closed' };
+  }
+
+  async adminLoginAccountFailures(): Promise<RateLimitPolicy> {
+    return { ...(await this.userLoginPerAccountClient()), name: 'admin-login:account-failures', failMode: 'closed' };
   }
 
   async adminLoginPerIp(): Promise<RateLimitPolicy> {

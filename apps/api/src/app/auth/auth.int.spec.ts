@@ -4,6 +4,7 @@ import { Connection, Types } from 'mongoose';
 
 import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
 import { SettingsService } from '../settings/settings.service';
+import { PasswordHasher } from './password-hasher';
 import { call, HttpResult, uniqueEmail } from './testing/http';
 
 const PASSWORD = 'correct horse battery';
@@ -228,6 +229,56 @@ describe('user accounts and sign-in (real api, FerretDB, Redis)', () => {
     const other = uniqueEmail('ivan');
     await register(other);
     expect((await login(other)).status).toBe(200);
+  });
+
+  it('locks only the guessing client out: the owner signs in from elsewhere, the account slows down, capped', async () => {
+    const email = uniqueEmail('olga');
+    await register(email);
+    const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+    const attempt = async (ip: string, password: string) => {
+      const started = Date.now();
+      const res = await http<TokenResponse>(api.url, 'POST', ApiRoutes.auth.token, { form: { username: email, password }, headers: from(ip) });
+      return { status: res.status, ms: Date.now() - started, res };
+    };
+    // One attacker address: five failures, then that pair is locked, even for the right password.
+    for (let i = 1; i <= 5; i++) expect((await attempt('198.51.100.60', `wrong guess ${i}`)).status).toBe(401);
+    const locked = await attempt('198.51.100.60', PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(locked.res.body['error']).toBe('RATE_LIMITED');
+    expect(Number(locked.res.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+
+    // More addresses: each further failure on the account waits longer, up to the cap (0.5 s, 1 s, 2 s, 4 s, 4 s).
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await attempt(`198.51.100.${61 + i}`, `wrong guess ${i}`);
+      expect(res.status).toBe(401);
+      waits.push(res.ms);
+    }
+    [500, 1000, 2000, 4000, 4000].forEach((floor, i) => expect({ i, waited: waits[i] as number >= floor }).toEqual({ i, waited: true }));
+    expect(waits[4]).toBeLessThan(4000 + 2500);
+
+    // The owner, from a clean address, is never refused: the right password gets 200 (after the capped wait).
+    const owner = await attempt('203.0.113.60', PASSWORD);
+    expect(owner.status).toBe(200);
+    expect(owner.ms).toBeLessThan(4000 + 2500);
+    // A successful sign-in ends the account's delay; the attacker's pair stays locked.
+    expect((await attempt('203.0.113.61', 'wrong guess again')).ms).toBeLessThan(500);
+    expect((await attempt('198.51.100.60', PASSWORD)).status).toBe(429);
+  }, 60_000);
+
+  it('raises an older, weaker password hash to the current parameters at sign-in', async () => {
+    const email = uniqueEmail('lena');
+    await register(email);
+    const weak = await new PasswordHasher({ logN: 10, r: 8, p: 1 }).hash(PASSWORD);
+    await users().updateOne({ email }, { $set: { passwordHash: weak } });
+    const first = await login(email);
+    expect(first.status).toBe(200);
+    const stored = (await users().findOne({ email }))?.['passwordHash'] as string;
+    expect(stored).not.toBe(weak);
+    expect(stored).toMatch(/^scrypt\$12\$8\$1\$/);
+    // The upgrade does not sign anyone out, and the same password still works.
+    expect((await me(first.body.access_token)).status).toBe(200);
+    expect((await login(email)).status).toBe(200);
   });
 
   it('limits concurrent guessing too (the counter is atomic)', async () => {

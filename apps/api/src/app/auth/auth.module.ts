@@ -1,3 +1,4 @@
+import { AppConfig } from '@ddx/server-config';
 import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 
@@ -14,12 +15,13 @@ import { AdminAuthGuard } from './guards/admin-auth.guard';
 import { OptionalUserAuthGuard } from './guards/optional-user-auth.guard';
 import { UserAuthGuard } from './guards/user-auth.guard';
 import { Mailer } from './mailer.service';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher, SCRYPT_PARAMS, scryptParamsFor } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
 import { PASSWORD_RESET_TOKEN_MODEL, passwordResetTokenSchema } from './password-reset-token.schema';
 import { PasswordResetTokenRepository } from './password-reset-token.repository';
 import { PrincipalService } from './principal.service';
 import { RateLimiter } from './rate-limiter.service';
+import { SignInThrottle } from './sign-in-throttle';
 
 /**
  * User accounts and authentication. Global so that any feature can put
@@ -36,10 +38,12 @@ import { RateLimiter } from './rate-limiter.service';
     UserAuthGuard,
     OptionalUserAuthGuard,
     AdminAuthGuard,
+    { provide: SCRYPT_PARAMS, useFactory: (config: AppConfig) => scryptParamsFor(config.NODE_ENV), inject: [AppConfig] },
     PasswordHasher,
     PasswordPolicy,
     RateLimiter,
     AuthRateLimits,
+    SignInThrottle,
     Mailer,
     PasswordResetTokenRepository,
     AuthService,
@@ -58,6 +62,7 @@ import { RateLimiter } from './rate-limiter.service';
     PasswordPolicy,
     RateLimiter,
     AuthRateLimits,
+    SignInThrottle,
   ],
 })
 export class AuthModule {}

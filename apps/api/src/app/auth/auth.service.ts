@@ -29,6 +29,7 @@ import { AuthenticatedUser } from './principal';
 import { assertActive } from './principal.service';
 import { toMeResponse, toUserProfile } from './profile.mapper';
 import { RateLimiter } from './rate-limiter.service';
+import { pairKey, SignInThrottle } from './sign-in-throttle';
 
 export const FORGOT_PASSWORD_ANSWER = 'If an account exists for this address, we have sent it a link to reset the password.';
 const INVALID_CREDENTIALS_MESSAGE = 'Wrong e-mail or password. If you signed up with Google, use "Sign in with Google".';
@@ -55,6 +56,7 @@ export class AuthService {
     private readonly tokens: AccessTokenService,
     private readonly limiter: RateLimiter,
     private readonly limits: AuthRateLimits,
+    private readonly throttle: SignInThrottle,
     private readonly settings: SettingsService,
     private readonly activity: ActivityLogService,
     private readonly mailer: Mailer,
@@ -89,13 +91,12 @@ export class AuthService {
 
   async login(input: { username: string; password: string }, ip: string): Promise<TokenResponse> {
     const email = normalizeEmail(input.username);
-    const [ipPolicy, accountPolicy] = await Promise.all([this.limits.userLoginPerIp(), this.limits.userLoginPerAccount()]);
-    await this.limiter.consume(ipPolicy, ip);
-    await this.limiter.consume(accountPolicy, email);
+    const attempt = await this.throttle.begin('user', email, ip);
 
     const user = await this.users.findByEmail(email);
     const ok = await this.hasher.verify(input.password, user?.passwordHash);
     if (!user || !ok) {
+      await this.throttle.failed(attempt);
       await this.activity.record({
         actorType: 'user',
         actorId: user?.id ?? null,
@@ -106,8 +107,7 @@ export class AuthService {
       });
       throw new AppException(401, ErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS_MESSAGE);
     }
-    // The password was right: the attempt does not count against anyone.
-    await Promise.all([this.limiter.reset(accountPolicy, email), this.limiter.refund(ipPolicy, ip)]);
+    await this.throttle.succeeded(attempt);
     this.assertActiveOrLog(user, ip, ActivityAction.userLoginFailed);
 
     await this.upgradeHash(user, input.password);
@@ -133,8 +133,9 @@ export class AuthService {
     input: { current_password: string; new_password: string },
     ip: string,
   ): Promise<ChangePasswordResponse> {
-    const accountPolicy = await this.limits.userLoginPerAccount();
-    await this.limiter.consume(accountPolicy, principal.email);
+    // Same (account, client) counter as sign-in: a stolen token cannot be used to guess the password faster.
+    const pairPolicy = await this.limits.userLoginPerAccountClient();
+    await this.limiter.consume(pairPolicy, pairKey(principal.email, ip));
     const user = await this.users.findById(principal.id);
     if (!user) throw new AppException(404, ErrorCode.NOT_FOUND, 'This account no longer exists.');
     if (!user.passwordHash) {
@@ -147,7 +148,7 @@ export class AuthService {
     if (!(await this.hasher.verify(input.current_password, user.passwordHash))) {
       throw new AppException(400, ErrorCode.INVALID_CURRENT_PASSWORD, 'The current password is not correct.');
     }
-    await this.limiter.reset(accountPolicy, principal.email);
+    await this.limiter.reset(pairPolicy, pairKey(principal.email, ip));
     if (input.new_password === input.current_password) {
       throw new AppException(400, ErrorCode.WEAK_PASSWORD, 'The new password must differ from the current one.');
     }
@@ -218,7 +219,7 @@ export class AuthService {
 
     await this.users.setPassword(user.id, await this.hasher.hash(input.new_password));
     await this.resetTokens.retireAll(user.id);
-    await this.limiter.reset(await this.limits.userLoginPerAccount(), user.email);
+    await this.throttle.forgetAccount(user.email);
     await this.activity.record({ actorType: 'user', actorId: user.id, actorEmail: user.email, action: ActivityAction.userPasswordReset, ip });
     return { message: 'Your password has been reset. You can sign in with the new one.' };
   }

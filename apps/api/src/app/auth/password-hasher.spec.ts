@@ -1,4 +1,4 @@
-import { DEFAULT_SCRYPT_PARAMS, PasswordHasher } from './password-hasher';
+import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, scryptParamsFor, TEST_SCRYPT_PARAMS } from './password-hasher';
 
 describe('PasswordHasher (scrypt)', () => {
   const hasher = new PasswordHasher();
@@ -14,7 +14,7 @@ describe('PasswordHasher (scrypt)', () => {
     const a = await hasher.hash('same password');
     const b = await hasher.hash('same password');
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^scrypt\$15\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{88}$/);
+    expect(a).toMatch(/^scrypt\$17\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{88}$/);
     expect(a).not.toContain('same password');
     expect(a.split('$')[4]).not.toBe(b.split('$')[4]);
   });
@@ -46,7 +46,17 @@ describe('PasswordHasher (scrypt)', () => {
     expect(await hasher.verify('pw-123456', old)).toBe(true);
     expect(hasher.needsRehash(old)).toBe(true);
     expect(hasher.needsRehash(await hasher.hash('pw-123456'))).toBe(false);
-    expect(DEFAULT_SCRYPT_PARAMS.logN).toBeGreaterThanOrEqual(15);
+  });
+
+  it("uses at least OWASP's scrypt minimum (N=2^17, r=8, p=1) everywhere but NODE_ENV=test", () => {
+    for (const env of ['production', 'development'] as const) {
+      const params = scryptParamsFor(env);
+      expect(2 ** params.logN).toBeGreaterThanOrEqual(131072);
+      expect(params.r).toBeGreaterThanOrEqual(8);
+      expect(params.p).toBeGreaterThanOrEqual(1);
+    }
+    expect(DEFAULT_SCRYPT_PARAMS).toEqual({ logN: 17, r: 8, p: 1 });
+    expect(scryptParamsFor('test')).toBe(TEST_SCRYPT_PARAMS);
   });
 
   it('takes comparable time for an unknown account (no hash) as for a wrong password', async () => {

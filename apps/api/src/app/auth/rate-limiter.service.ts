@@ -93,6 +93,15 @@ export class RateLimiter {
     }
   }
 
+  /** The current count without adding to it (0 when unknown or Redis is down and the policy fails open). */
+  async peek(policy: RateLimitPolicy, subject: string): Promise<number> {
+    try {
+      return Number((await this.redis.get(this.key(policy, subject))) ?? 0);
+    } catch (err) {
+      return this.unavailable(policy, err).count;
+    }
+  }
+
   /** Gives one attempt back (e.g. a successful sign-in does not count against the IP). */
   async refund(policy: RateLimitPolicy, subject: string): Promise<void> {
     try {

@@ -4,6 +4,7 @@ import { sign } from 'jsonwebtoken';
 import { Connection } from 'mongoose';
 
 import { startTestApp, TestApp, testEnv } from '../../../testing/test-app';
+import { PasswordHasher } from '../../auth/password-hasher';
 import { call, uniqueEmail } from '../../auth/testing/http';
 
 const ROOT_EMAIL = 'root@example.org';
@@ -195,6 +196,38 @@ describe('admin sign-in and roles (real api, FerretDB, Redis)', () => {
     const actions = new Set(rows.map((r) => r['action']));
     expect(actions).toEqual(new Set(['admin.login', 'admin.login_failed', 'admin.create_admin']));
     for (const row of rows) expect(row).toMatchObject({ actorType: 'admin', ip: '127.0.0.1' });
+  });
+
+  // Last: these add sign-ins from other addresses and admin creations that the tests above count.
+  it('cannot be locked out by guesses from elsewhere: the attacker gets 429, the superadmin signs in (after a short wait)', async () => {
+    const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+    const attempt = async (ip: string, password: string) => {
+      const started = Date.now();
+      const res = await call<AdminTokenResponse>(api.url, 'POST', ApiRoutes.adminAuth.token, { json: { email: ROOT_EMAIL, password }, headers: from(ip) });
+      return { res, ms: Date.now() - started };
+    };
+    for (let i = 1; i <= 5; i++) expect((await attempt('198.51.100.80', `wrong guess ${i}`)).res.status).toBe(401);
+    const locked = await attempt('198.51.100.80', ROOT_PASSWORD);
+    expect(locked.res.status).toBe(429);
+    expect(Number(locked.res.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const owner = await attempt('203.0.113.80', ROOT_PASSWORD);
+    expect(owner.res.status).toBe(200);
+    expect(owner.res.body.admin_role).toBe('superadmin');
+    // Five failures on the account: the next attempt from anywhere waits the first step of the delay.
+    expect(owner.ms).toBeGreaterThanOrEqual(500);
+  });
+
+  it('raises an older, weaker password hash to the current parameters at sign-in', async () => {
+    const email = uniqueEmail('legacy-admin');
+    expect((await createAdmin(rootToken, { email, password: PASSWORD, role: 'admin' })).status).toBe(201);
+    const weak = await new PasswordHasher({ logN: 10, r: 8, p: 1 }).hash(PASSWORD);
+    await users().updateOne({ email }, { $set: { passwordHash: weak } });
+    expect((await adminLogin(email, PASSWORD)).status).toBe(200);
+    const stored = (await users().findOne({ email }))?.['passwordHash'] as string;
+    expect(stored).not.toBe(weak);
+    expect(stored).toMatch(/^scrypt\$12\$8\$1\$/);
+    expect((await adminLogin(email, PASSWORD)).status).toBe(200);
   });
 });
 

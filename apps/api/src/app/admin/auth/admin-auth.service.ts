@@ -14,14 +14,13 @@ import { Injectable } from '@nestjs/common';
 import { ActivityAction } from '../../activity/activity-action';
 import { ActivityLogService } from '../../activity/activity-log.service';
 import { AccessTokenService } from '../../auth/access-token.service';
-import { AuthRateLimits } from '../../auth/auth-rate-limits';
 import { normalizeEmail } from '../../auth/auth.service';
 import { PasswordHasher } from '../../auth/password-hasher';
 import { PasswordPolicy } from '../../auth/password-policy';
 import { AuthenticatedAdmin } from '../../auth/principal';
 import { assertActive } from '../../auth/principal.service';
 import { toAdminProfile } from '../../auth/profile.mapper';
-import { RateLimiter } from '../../auth/rate-limiter.service';
+import { SignInThrottle } from '../../auth/sign-in-throttle';
 import { AppException } from '../../common/app-exception';
 import { SettingsService } from '../../settings/settings.service';
 import { DuplicateEmailError } from '../../users/user.record';
@@ -35,22 +34,20 @@ export class AdminAuthService {
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly tokens: AccessTokenService,
-    private readonly limiter: RateLimiter,
-    private readonly limits: AuthRateLimits,
+    private readonly throttle: SignInThrottle,
     private readonly settings: SettingsService,
     private readonly activity: ActivityLogService,
   ) {}
 
   async login(input: { email: string; password: string }, ip: string): Promise<AdminTokenResponse> {
     const email = normalizeEmail(input.email);
-    const [ipPolicy, accountPolicy] = await Promise.all([this.limits.adminLoginPerIp(), this.limits.adminLoginPerAccount()]);
-    await this.limiter.consume(ipPolicy, ip);
-    await this.limiter.consume(accountPolicy, email);
+    const attempt = await this.throttle.begin('admin', email, ip);
 
     const user = await this.users.findByEmail(email);
     const ok = await this.hasher.verify(input.password, user?.passwordHash);
     // A regular account with the right password gets the same answer as a wrong password.
     if (!user || !ok || !isAdminRole(user.role)) {
+      await this.throttle.failed(attempt);
       await this.activity.record({
         actorType: 'admin',
         actorId: user?.id ?? null,
@@ -61,12 +58,15 @@ export class AdminAuthService {
       });
       throw new AppException(401, ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password, or not an administrator account.');
     }
-    await Promise.all([this.limiter.reset(accountPolicy, email), this.limiter.refund(ipPolicy, ip)]);
+    await this.throttle.succeeded(attempt);
     try {
       assertActive(user);
     } catch (err) {
       await this.activity.record({ actorType: 'admin', actorId: user.id, actorEmail: email, action: ActivityAction.adminLoginFailed, ip, details: { reason: user.status } });
       throw err;
+    }
+    if (user.passwordHash && this.hasher.needsRehash(user.passwordHash)) {
+      await this.users.rehashPassword(user.id, user.passwordHash, await this.hasher.hash(input.password));
     }
     await this.users.recordLogin(user.id);
     await this.activity.record({ actorType: 'admin', actorId: user.id, actorEmail: user.email, action: ActivityAction.adminLogin, ip, details: { role: user.role } });
