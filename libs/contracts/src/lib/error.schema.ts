@@ -30,8 +30,15 @@ export const ErrorCode = {
   RESET_TOKEN_INVALID: 'RESET_TOKEN_INVALID',
   GOOGLE_SIGNIN_DISABLED: 'GOOGLE_SIGNIN_DISABLED',
   OAUTH_STATE_INVALID: 'OAUTH_STATE_INVALID',
+  /** The Google sign-in was started in another browser than the one completing it (login CSRF). */
+  OAUTH_BROWSER_MISMATCH: 'OAUTH_BROWSER_MISMATCH',
   GOOGLE_EMAIL_UNVERIFIED: 'GOOGLE_EMAIL_UNVERIFIED',
   GOOGLE_SIGNIN_FAILED: 'GOOGLE_SIGNIN_FAILED',
+  // WebSockets
+  WS_TICKET_INVALID: 'WS_TICKET_INVALID',
+  // upload and download limits
+  TOO_MANY_UPLOADS_IN_PROGRESS: 'TOO_MANY_UPLOADS_IN_PROGRESS',
+  TOO_MANY_ZIP_DOWNLOADS: 'TOO_MANY_ZIP_DOWNLOADS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

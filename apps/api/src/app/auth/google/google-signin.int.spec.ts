@@ -28,19 +28,22 @@ describe('Sign in with Google (through the Drive emulator)', () => {
   };
 
   /** What the browser does: open auth_url as `email`, follow Google's redirect back to the SPA. */
-  const consent = async (email: string): Promise<{ code: string; state: string; authUrl: URL }> => {
+  const consent = async (email: string): Promise<{ code: string; state: string; authUrl: URL; cookie: string }> => {
     const start = await call<{ auth_url: string }>(api.url, 'GET', ApiRoutes.auth.googleAuth);
     expect(start.status).toBe(200);
+    // The browser keeps the cookie (name=value) and sends it back with the callback.
+    const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const authUrl = new URL(start.body.auth_url);
     authUrl.searchParams.set('login_hint', email);
     const res = await fetch(authUrl, { redirect: 'manual' });
     expect(res.status).toBe(302);
     const back = new URL(res.headers.get('location') as string);
     expect(`${back.origin}${back.pathname}`).toBe(REDIRECT_URI);
-    return { code: back.searchParams.get('code') as string, state: back.searchParams.get('state') as string, authUrl };
+    return { code: back.searchParams.get('code') as string, state: back.searchParams.get('state') as string, authUrl, cookie };
   };
-  const callback = (code: string, state: string) =>
-    call<GoogleSignInResponse>(api.url, 'POST', ApiRoutes.auth.googleCallback, { json: { code, state } });
+  /** The callback as the SPA posts it; `cookie` is what that browser holds ('' for none). */
+  const callback = (code: string, state: string, cookie: string) =>
+    call<GoogleSignInResponse>(api.url, 'POST', ApiRoutes.auth.googleCallback, { json: { code, state }, headers: cookie ? { Cookie: cookie } : {} });
 
   beforeAll(async () => {
     emulator = await startDriveEmulator({ dataDir: join(testServices().dataDir, `gdrive-signin-${process.pid}`) });
@@ -83,8 +86,8 @@ describe('Sign in with Google (through the Drive emulator)', () => {
 
   it('creates a regular account without a password on the first sign-in, and signs it in again later', async () => {
     const email = await googleUser('gina');
-    const { code, state } = await consent(email);
-    const res = await callback(code, state);
+    const { code, state, cookie } = await consent(email);
+    const res = await callback(code, state, cookie);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'bearer', user: { email, name: 'gina Tester', picture: 'https://pics.example.org/gina.png' } });
 
@@ -94,7 +97,7 @@ describe('Sign in with Google (through the Drive emulator)', () => {
     expect(stored).toMatchObject({ role: 'regular', passwordHash: null });
 
     const again = await consent(email);
-    const second = await callback(again.code, again.state);
+    const second = await callback(again.code, again.state, again.cookie);
     expect(second.status).toBe(200);
     expect(await db.collection('users').countDocuments({ email })).toBe(1);
 
@@ -118,22 +121,60 @@ describe('Sign in with Google (through the Drive emulator)', () => {
 
   it('refuses a state it did not issue, and a used one', async () => {
     const email = await googleUser('hank');
-    const { code, state } = await consent(email);
-    const forged = await callback(code, createHash('sha256').update(state).digest('base64url'));
+    const { code, state, cookie } = await consent(email);
+    const forged = await callback(code, createHash('sha256').update(state).digest('base64url'), cookie);
     expect(forged.status).toBe(400);
     expect(forged.body['error']).toBe('OAUTH_STATE_INVALID');
 
-    expect((await callback(code, state)).status).toBe(200);
-    const replay = await callback(code, state);
+    expect((await callback(code, state, cookie)).status).toBe(200);
+    const replay = await callback(code, state, cookie);
     expect(replay.status).toBe(400);
     expect(replay.body['error']).toBe('OAUTH_STATE_INVALID');
+  });
+
+  it('binds the state to the browser that started: an HttpOnly, SameSite=Lax cookie on the Google routes only', async () => {
+    const start = await call<{ auth_url: string }>(api.url, 'GET', ApiRoutes.auth.googleAuth);
+    const setCookie = start.headers.get('set-cookie') ?? '';
+    const state = new URL(start.body.auth_url).searchParams.get('state') as string;
+    expect(setCookie).toMatch(/^ddx_gsi_[0-9a-f]{16}=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toMatch(/; Path=\/api\/v1\/auth\/google(;|$)/);
+    expect(setCookie).toMatch(/; HttpOnly/);
+    expect(setCookie).toMatch(/; SameSite=Lax/);
+    expect(setCookie).toMatch(/; Max-Age=600/);
+    // Neither the state nor its verifier is in the cookie.
+    expect(setCookie).not.toContain(state);
+  });
+
+  it("refuses a sign-in started in one browser and completed in another (login CSRF), and spends that state", async () => {
+    const email = await googleUser('mallory');
+    // The attacker starts and consents in their own browser, then plants code+state in the victim's.
+    const attacker = await consent(email);
+    const victim = await consent(email);
+    const noCookie = await callback(attacker.code, attacker.state, '');
+    expect(noCookie.status).toBe(400);
+    expect(noCookie.body['error']).toBe('OAUTH_BROWSER_MISMATCH');
+    expect(noCookie.body['access_token']).toBeUndefined();
+    expect(await db.collection('users').countDocuments({ email })).toBe(0);
+
+    const planted = await consent(email);
+    const otherCookie = await callback(planted.code, planted.state, `${planted.cookie.split('=')[0]}=${victim.cookie.split('=')[1]}`);
+    expect(otherCookie.status).toBe(400);
+    expect(otherCookie.body['error']).toBe('OAUTH_BROWSER_MISMATCH');
+    // The refused state is used up: even its own browser has to start again.
+    expect((await callback(planted.code, planted.state, planted.cookie)).body['error']).toBe('OAUTH_STATE_INVALID');
+    expect(await db.collection('activity_logs').findOne({ action: 'user.google_login_failed', 'details.reason': 'state_other_browser' })).not.toBeNull();
+
+    // The browser that started it completes it.
+    const ok = await callback(victim.code, victim.state, victim.cookie);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('set-cookie')).toMatch(/^ddx_gsi_[0-9a-f]{16}=;.*Expires=Thu, 01 Jan 1970/);
   });
 
   it('refuses a code paired with the state of another attempt (PKCE binds them)', async () => {
     const email = await googleUser('ivy');
     const first = await consent(email);
-    const other = (await consent(email)).state;
-    const swapped = await callback(first.code, other);
+    const other = await consent(email);
+    const swapped = await callback(first.code, other.state, other.cookie);
     expect(swapped.status).toBe(400);
     expect(swapped.body['error']).toBe('GOOGLE_SIGNIN_FAILED');
     expect(swapped.text).not.toMatch(/invalid_grant|emulator|127\.0\.0\.1/);
@@ -142,8 +183,8 @@ describe('Sign in with Google (through the Drive emulator)', () => {
 
   it('refuses a Google account whose e-mail is not verified and creates nothing', async () => {
     const email = await googleUser('jack', false);
-    const { code, state } = await consent(email);
-    const res = await callback(code, state);
+    const { code, state, cookie } = await consent(email);
+    const res = await callback(code, state, cookie);
     expect(res.status).toBe(403);
     expect(res.body['error']).toBe('GOOGLE_EMAIL_UNVERIFIED');
     expect(await db.collection('users').countDocuments({ email })).toBe(0);
@@ -155,8 +196,8 @@ describe('Sign in with Google (through the Drive emulator)', () => {
   it('links a verified Google identity to the existing password account with that e-mail', async () => {
     const email = await googleUser('kate');
     const reg = await call<{ id: string }>(api.url, 'POST', ApiRoutes.auth.register, { json: { email, password: 'correct horse battery' } });
-    const { code, state } = await consent(email);
-    const res = await callback(code, state);
+    const { code, state, cookie } = await consent(email);
+    const res = await callback(code, state, cookie);
     expect(res.status).toBe(200);
     const me = await call<MeResponse>(api.url, 'GET', ApiRoutes.auth.me, { token: res.body.access_token });
     expect(me.body).toMatchObject({ id: reg.body.id, has_password: true, google_linked: true });
@@ -166,10 +207,10 @@ describe('Sign in with Google (through the Drive emulator)', () => {
   it('refuses suspended accounts', async () => {
     const email = await googleUser('liam');
     const first = await consent(email);
-    expect((await callback(first.code, first.state)).status).toBe(200);
+    expect((await callback(first.code, first.state, first.cookie)).status).toBe(200);
     await db.collection('users').updateOne({ email }, { $set: { status: 'suspended' } });
-    const { code, state } = await consent(email);
-    const res = await callback(code, state);
+    const { code, state, cookie } = await consent(email);
+    const res = await callback(code, state, cookie);
     expect(res.status).toBe(403);
     expect(res.body['error']).toBe('ACCOUNT_SUSPENDED');
   });

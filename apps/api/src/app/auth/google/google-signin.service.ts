@@ -10,7 +10,7 @@ import { UserRepository } from '../../users/user.repository';
 import { AccessTokenService } from '../access-token.service';
 import { assertActive } from '../principal.service';
 import { GoogleOAuthClient, GoogleOAuthError, GoogleUserInfo } from './google-oauth.client';
-import { OAuthStateStore } from './oauth-state.store';
+import { OAuthBrowserBinding, OAuthStateStore } from './oauth-state.store';
 
 /**
  * "Sign in with Google": the state (CSRF) and PKCE bookkeeping, and the
@@ -31,19 +31,30 @@ export class GoogleSignInService {
     private readonly activity: ActivityLogService,
   ) {}
 
-  async authorizationUrl(): Promise<GoogleAuthUrlResponse> {
+  /** The Google URL, and the cookie the controller must give the browser so the callback can tell it is the same one. */
+  async authorizationUrl(): Promise<{ body: GoogleAuthUrlResponse; binding: OAuthBrowserBinding }> {
     this.assertEnabled();
-    const { state, codeVerifier } = await this.states.create();
-    return { auth_url: this.google.authorizationUrl(state, codeVerifier) };
+    const { state, codeVerifier, binding } = await this.states.create();
+    return { body: { auth_url: this.google.authorizationUrl(state, codeVerifier) }, binding };
   }
 
-  async callback(input: { code: string; state: string }, ip: string): Promise<GoogleSignInResponse> {
+  /** `browserNonce`: the value of the attempt's cookie (oauthCookieName(state)) as the browser sent it. */
+  async callback(input: { code: string; state: string }, browserNonce: string | undefined, ip: string): Promise<GoogleSignInResponse> {
     this.assertEnabled();
-    const codeVerifier = await this.states.consume(input.state);
-    if (!codeVerifier) {
+    const check = await this.states.consume(input.state, browserNonce);
+    if (!check.ok && check.reason === 'other_browser') {
+      await this.fail(ip, null, 'state_other_browser');
+      throw new AppException(
+        400,
+        ErrorCode.OAUTH_BROWSER_MISMATCH,
+        'This Google sign-in was started in another browser (or its cookies were blocked). Please start again here.',
+      );
+    }
+    if (!check.ok) {
       await this.fail(ip, null, 'state_invalid');
       throw new AppException(400, ErrorCode.OAUTH_STATE_INVALID, 'This sign-in attempt has expired or was already used. Please start again.');
     }
+    const { codeVerifier } = check;
     let info: GoogleUserInfo;
     try {
       info = await this.google.signIn(input.code, codeVerifier);
