@@ -70,7 +70,7 @@ export const envSchema = z.object({
     .string()
     .default(DEV_SECRETS.ENCRYPTION_KEY)
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
-    .describe('AES-256-GCM key (base64, 32 bytes) for secrets stored in the database.'),
+    .describe('AES-256-GCM key (base64, 32 bytes) for secrets stored in the database. Production refuses one that does not look random (see load-config.ts).'),
   CORS_ORIGINS: csv
     .default([])
     .describe('Comma-separated origins allowed to call the api cross-origin (empty: same origin only).'),
@@ -132,13 +132,15 @@ export const envSchema = z.object({
     .default(60_000)
     .describe('How often the worker looks for completed files without a backup copy or job.'),
   ENABLE_API_DOCS: bool
-    .default(true)
-    .describe('Serve the OpenAPI document at /api/docs.'),
+    .optional()
+    .describe('Serve the OpenAPI document and Swagger UI at /api/docs. Unset: on, except with NODE_ENV=production.'),
   METRICS_TOKEN: z
     .string()
     .min(16)
     .optional()
-    .describe('When set, GET /metrics (Prometheus) requires `Authorization: Bearer <token>`. Unset: open to whoever reaches the api port (nginx never forwards /metrics).'),
+    .describe(
+      'GET /metrics (Prometheus) then requires `Authorization: Bearer <token>`. Required with NODE_ENV=production; unset elsewhere: open to whoever reaches the api port (nginx never forwards /metrics).',
+    ),
   DATA_DIR: z
     .string()
     .min(1)
@@ -270,4 +272,5 @@ export const envSchema = z.object({
     .describe('Attempts per backup copy, with growing delays, before it is marked failed.'),
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** The parsed environment, with the defaults that depend on NODE_ENV resolved by loadConfig. */
+export type Env = Omit<z.infer<typeof envSchema>, 'ENABLE_API_DOCS'> & { ENABLE_API_DOCS: boolean };

@@ -1,4 +1,8 @@
-import { ConfigError, loadConfig } from './load-config';
+import { ConfigError, loadConfig, weakEncryptionKeyProblems } from './load-config';
+
+/** 32 bytes from crypto.randomBytes, fixed so the tests are repeatable. */
+const RANDOM_KEY = 'vUIP9O7PoGN1MKpWcdMK0QQgVLhh/Q570j3TxZWDmzs=';
+const METRICS_TOKEN = 'HgqUviljUDxDa8sNTPdgrApB';
 
 describe('loadConfig', () => {
   it('applies development defaults', () => {
@@ -44,7 +48,8 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'q8Vn3LrT0aZpW5yXc7BmKd2Fh9Js4Ug1',
       ADMIN_JWT_SECRET: 'Hy6Rb2Nw9Qe4Tz1Lx8Vm3Pk7Sd0Gf5Ja',
-      ENCRYPTION_KEY: Buffer.from('0123456789abcdef0123456789abcdef').toString('base64'),
+      ENCRYPTION_KEY: RANDOM_KEY,
+      METRICS_TOKEN,
     });
     expect(env.NODE_ENV).toBe('production');
   });
@@ -60,7 +65,8 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'q8Vn3LrT0aZpW5yXc7BmKd2Fh9Js4Ug1',
       ADMIN_JWT_SECRET: 'Hy6Rb2Nw9Qe4Tz1Lx8Vm3Pk7Sd0Gf5Ja',
-      ENCRYPTION_KEY: Buffer.from('0123456789abcdef0123456789abcdef').toString('base64'),
+      ENCRYPTION_KEY: RANDOM_KEY,
+      METRICS_TOKEN,
       SUPERADMIN_EMAIL: 'ops@example.org',
     };
 
@@ -92,5 +98,87 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GOOGLE_OAUTH_CLIENT_ID: 'id' })).toThrow(/GOOGLE_OAUTH_CLIENT_SECRET/);
     const env = loadConfig({ GOOGLE_OAUTH_CLIENT_ID: 'id', GOOGLE_OAUTH_CLIENT_SECRET: 's' });
     expect(env.GOOGLE_OAUTH_TOKEN_URL).toBe('https://oauth2.googleapis.com/token');
+  });
+
+  describe('production hardening', () => {
+    const strong = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'q8Vn3LrT0aZpW5yXc7BmKd2Fh9Js4Ug1',
+      ADMIN_JWT_SECRET: 'Hy6Rb2Nw9Qe4Tz1Lx8Vm3Pk7Sd0Gf5Ja',
+      ENCRYPTION_KEY: RANDOM_KEY,
+      METRICS_TOKEN,
+    };
+    const b64 = (bytes: Buffer) => bytes.toString('base64');
+
+    describe('ENCRYPTION_KEY', () => {
+      it.each([
+        ['all zeros', b64(Buffer.alloc(32))],
+        ['one byte repeated', b64(Buffer.alloc(32, 0xa7))],
+        ['a 16-byte block twice', b64(Buffer.concat([Buffer.from('9f3c81d2e7a45b06c3f8a1d9e2b74c5a', 'hex'), Buffer.from('9f3c81d2e7a45b06c3f8a1d9e2b74c5a', 'hex')]))],
+        ['a passphrase encoded to base64', b64(Buffer.from('correct horse battery staple 123'))],
+        ['a counting sequence', b64(Buffer.from(Array.from({ length: 32 }, (_, i) => (200 + 7 * i) % 256)))],
+        ['too few distinct bytes', b64(Buffer.from(Array.from({ length: 32 }, (_, i) => [3, 141, 59, 26, 53, 58, 97, 93, 23, 84, 62, 64, 33, 83, 79][(i * 7) % 15] as number)))],
+        ['not plain base64 (stray characters the decoder would skip)', `${RANDOM_KEY.slice(0, 20)}!!${RANDOM_KEY.slice(20)}`],
+        ['base64 of 32 bytes hidden in a longer text', `${RANDOM_KEY.slice(0, -1)} `],
+      ])('refuses %s in production', (_label, key) => {
+        expect(() => loadConfig({ ...strong, ENCRYPTION_KEY: key })).toThrow(/ENCRYPTION_KEY: (does not look random|must be exactly 32 bytes)/);
+      });
+
+      it('accepts 32 random bytes, in base64 or base64url, padded or not', () => {
+        expect(loadConfig(strong).ENCRYPTION_KEY).toBe(RANDOM_KEY);
+        const url = RANDOM_KEY.replace(/\+/g, '-').replace(/\//g, '_');
+        expect(weakEncryptionKeyProblems(url)).toEqual([]);
+        expect(weakEncryptionKeyProblems(url.slice(0, -1))).toEqual([]);
+      });
+
+      it('accepts a key with exactly 16 distinct bytes (the edge of the rule) and refuses 15', () => {
+        // Sixteen values, then the same ones backwards: no repeated block, no constant step.
+        const sixteen = Buffer.from([...Array.from({ length: 16 }, (_, i) => (i * 97 + 13) % 256), ...Array.from({ length: 16 }, (_, i) => ((15 - i) * 97 + 13) % 256)]);
+        expect(new Set(sixteen).size).toBe(16);
+        expect(weakEncryptionKeyProblems(b64(sixteen))).toEqual([]);
+        const fewer = Buffer.from(sixteen);
+        fewer[15] = fewer[14] as number;
+        fewer[16] = fewer[14] as number;
+        expect(new Set(fewer).size).toBe(15);
+        expect(weakEncryptionKeyProblems(b64(fewer))).toEqual([expect.stringMatching(/does not look random/)]);
+      });
+
+      it('allows the development key outside production', () => {
+        expect(() => loadConfig({})).not.toThrow();
+        expect(() => loadConfig({ ENCRYPTION_KEY: b64(Buffer.alloc(32)) })).not.toThrow();
+      });
+    });
+
+    describe('METRICS_TOKEN', () => {
+      it('is required in production, with a message that says how it is used', () => {
+        expect(() => loadConfig({ ...strong, METRICS_TOKEN: '' })).toThrow(/METRICS_TOKEN: required in production.*Authorization: Bearer/s);
+      });
+
+      it('refuses a placeholder or repetitive token in production', () => {
+        expect(() => loadConfig({ ...strong, METRICS_TOKEN: 'change-me-metrics-token' })).toThrow(/METRICS_TOKEN/);
+        expect(() => loadConfig({ ...strong, METRICS_TOKEN: 'abababababababab' })).toThrow(/METRICS_TOKEN/);
+      });
+
+      it('accepts a 16-character random token in production', () => {
+        expect(loadConfig({ ...strong, METRICS_TOKEN: METRICS_TOKEN.slice(0, 16) }).METRICS_TOKEN).toBe(METRICS_TOKEN.slice(0, 16));
+      });
+
+      it('is optional outside production', () => {
+        expect(loadConfig({ NODE_ENV: 'test' }).METRICS_TOKEN).toBeUndefined();
+      });
+    });
+
+    describe('ENABLE_API_DOCS', () => {
+      it('defaults to off in production and on elsewhere', () => {
+        expect(loadConfig(strong).ENABLE_API_DOCS).toBe(false);
+        expect(loadConfig({ NODE_ENV: 'test' }).ENABLE_API_DOCS).toBe(true);
+        expect(loadConfig({}).ENABLE_API_DOCS).toBe(true);
+      });
+
+      it('follows the flag when it is set, in either mode', () => {
+        expect(loadConfig({ ...strong, ENABLE_API_DOCS: 'true' }).ENABLE_API_DOCS).toBe(true);
+        expect(loadConfig({ NODE_ENV: 'development', ENABLE_API_DOCS: 'false' }).ENABLE_API_DOCS).toBe(false);
+      });
+    });
   });
 });

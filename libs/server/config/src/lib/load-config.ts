@@ -24,7 +24,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
       parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
     );
   }
-  const env = parsed.data;
+  const env: Env = { ...parsed.data, ENABLE_API_DOCS: parsed.data.ENABLE_API_DOCS ?? parsed.data.NODE_ENV !== 'production' };
   const problems: string[] = [];
   if (env.JWT_SECRET === env.ADMIN_JWT_SECRET) {
     problems.push('ADMIN_JWT_SECRET: must differ from JWT_SECRET');
@@ -39,6 +39,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
     for (const key of SECRET_KEYS) {
       problems.push(...weakSecretProblems(key, env[key]));
     }
+    problems.push(...weakEncryptionKeyProblems(env.ENCRYPTION_KEY));
+    if (!env.METRICS_TOKEN) {
+      // /metrics shows traffic, queue depths and account health; an api port reachable
+      // from anywhere but nginx must not give that to whoever asks.
+      problems.push('METRICS_TOKEN: required in production (16+ random characters; Prometheus sends it as `Authorization: Bearer <token>`)');
+    } else {
+      problems.push(...weakSecretProblems('METRICS_TOKEN', env.METRICS_TOKEN));
+    }
     if (env.SUPERADMIN_PASSWORD) {
       problems.push(...weakPasswordProblems('SUPERADMIN_PASSWORD', env.SUPERADMIN_PASSWORD, env.SUPERADMIN_EMAIL));
     }
@@ -47,13 +55,46 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
   return env;
 }
 
-function weakSecretProblems(key: (typeof SECRET_KEYS)[number], value: string): string[] {
-  if (value === DEV_SECRETS[key] || /change-?me|secret|password|example/i.test(value)) {
+function weakSecretProblems(key: (typeof SECRET_KEYS)[number] | 'METRICS_TOKEN', value: string): string[] {
+  if ((key !== 'METRICS_TOKEN' && value === DEV_SECRETS[key]) || /change-?me|secret|password|example/i.test(value)) {
     return [`${key}: the development default or a placeholder is not allowed in production`];
   }
   if (key === 'ENCRYPTION_KEY') return [];
-  if (value.length < 32) return [`${key}: must be at least 32 characters in production`];
+  // The metrics token guards read-only figures, so 16 characters (the schema's minimum) do.
+  if (key !== 'METRICS_TOKEN' && value.length < 32) return [`${key}: must be at least 32 characters in production`];
   if (new Set(value).size < 10) return [`${key}: too few distinct characters to be random`];
+  return [];
+}
+
+/** Canonical base64 or base64url of 32 bytes, padding optional. */
+const KEY_TEXT = /^[A-Za-z0-9+/]{43}=?$|^[A-Za-z0-9_-]{43}=?$/;
+
+/**
+ * The encryption key guards every stored Drive credential, so production wants
+ * 32 bytes from a random generator. Each rule below is something 32 random
+ * bytes practically never do (odds under 1e-13), but a typed or derived key
+ * usually does:
+ *   - text that is not plain base64 of 32 bytes (Node's decoder silently skips
+ *     stray characters, so "any long string" would otherwise pass);
+ *   - fewer than 16 distinct byte values (random: about 30 of 32);
+ *   - a block of 1–16 bytes repeated (all zeros, "0123456789abcdef" twice);
+ *   - every byte printable ASCII: a passphrase encoded to base64, like the
+ *     development key;
+ *   - a constant step between bytes (00 01 02 …).
+ */
+export function weakEncryptionKeyProblems(value: string): string[] {
+  const key = 'ENCRYPTION_KEY';
+  if (value === DEV_SECRETS.ENCRYPTION_KEY) return [];
+  const generate = 'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"';
+  if (!KEY_TEXT.test(value)) return [`${key}: must be exactly 32 bytes written as base64 (44 characters); ${generate}`];
+  const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const printable = bytes.every((b) => b >= 0x20 && b < 0x7f);
+  const repeats = Array.from({ length: 16 }, (_, i) => i + 1).some((period) => bytes.every((b, i) => i < period || b === bytes[i - period]));
+  const step = (((bytes[1] ?? 0) - (bytes[0] ?? 0)) + 256) % 256;
+  const arithmetic = bytes.every((b, i) => i === 0 || (b - (bytes[i - 1] ?? 0) + 256) % 256 === step);
+  if (new Set(bytes).size < 16 || repeats || printable || arithmetic) {
+    return [`${key}: does not look random (repeated, sequential or typed text); ${generate}`];
+  }
   return [];
 }
 
