@@ -62,4 +62,33 @@ describe('toDriveError', () => {
     expect(err).toMatchObject({ kind: 'bad_request', status: null, reason: 'client_error' });
     expect(err.retryable).toBe(false);
   });
+
+  const HTML_502 = '<!DOCTYPE html>\n<html lang=en><title>Error 502 (Server Error)!!1</title><p><b>502.</b> <ins>That’s an error.</ins>';
+  it.each([500, 502, 503, 504].flatMap((status) => [
+    [status, 'Google JSON', googleBody(status, 'backendError', 'Backend Error'), 'backendError'],
+    [status, 'JSON text', JSON.stringify(googleBody(status, 'internalError', 'Internal Error')), 'internalError'],
+    [status, 'an HTML page', HTML_502, null],
+    [status, 'an empty string', '', null],
+    [status, 'no body', undefined, null],
+  ] as const))('maps %i with %s to transient, retryable, without the body in the message', (status, _label, data, reason) => {
+    const err = toDriveError(httpError(status, data), 'op');
+    expect(err).toMatchObject({ kind: 'transient', status, reason, retryable: true });
+    expect(err.message).not.toMatch(/<|DOCTYPE/);
+  });
+
+  it("reads Google's reason from a streamed request's error, whose body gaxios keeps only as the cause's text", () => {
+    const streamed = (status: number, body: object) =>
+      Object.assign(new Error(JSON.stringify(body)), {
+        status,
+        response: { status, data: undefined, headers: new Headers({ 'Retry-After': '4' }) },
+        cause: { message: JSON.stringify(body), code: status, status: 'Forbidden' },
+      });
+    expect(toDriveError(streamed(403, googleBody(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded')), 'download')).toMatchObject({
+      kind: 'rate_limited',
+      reason: 'userRateLimitExceeded',
+      retryAfterMs: 4000,
+    });
+    expect(toDriveError(streamed(403, googleBody(403, 'dailyLimitExceeded', 'Daily Limit Exceeded')), 'download')).toMatchObject({ kind: 'daily_cap' });
+    expect(toDriveError(streamed(503, googleBody(503, 'backendError', 'Backend Error')), 'download')).toMatchObject({ kind: 'transient', reason: 'backendError' });
+  });
 });

@@ -54,7 +54,10 @@ export function toDriveError(err: unknown, operation: string): DriveError {
   }
 
   const status = response.status;
-  const body = parseBody(response.data);
+  // A streamed request's error body is read by gaxios, which keeps its text only as the
+  // cause's message; without it a refused download would lose Google's reason.
+  const causeText = (e.cause as TransportErrorShape | undefined)?.message;
+  const body = parseBody(response.data) ?? (typeof causeText === 'string' ? parseBody(causeText) : null);
   if (typeof body?.error === 'string') {
     // The token endpoint answers OAuth-style errors: {error, error_description}.
     const oauthError = body.error;
