@@ -3,6 +3,11 @@ import { z } from 'zod';
 import { backupConcurrencySettingSchema, logRetentionDaysSchema } from './admin-logs.schema';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH_FLOOR } from './auth.schema';
 
+/** Days ended upload records are kept; read by the api (settings) and the worker (its daily purge). */
+export const uploadRecordRetentionDaysSchema = z.number().int().min(0).max(3650);
+export const UPLOAD_RECORD_RETENTION_DAYS_DEFAULT = 7;
+export const UPLOAD_RECORD_RETENTION_SETTING = 'uploadRecordRetentionDays';
+
 /**
  * Admin-editable behaviour (GET/PATCH /api/v1/admin/config/settings), each key
  * with its type and bounds: the api validates and stores with it, the admin
@@ -43,6 +48,20 @@ export const adminSettingsSchema = z.object({
   blockedMimeTypes: z.array(z.string().min(3)).max(500),
   /** An upload not finished within this time is expired and its reservations freed. */
   uploadSessionTtlHours: z.number().int().min(1).max(24 * 7),
+  /** Files one client (IP) may start uploading per hour without signing in; each opens a Drive session. */
+  uploadInitiationsPerHourPerClient: z.number().int().min(1).max(100_000),
+  /** Files one signed-in user may start uploading per hour. */
+  uploadInitiationsPerHourPerUser: z.number().int().min(1).max(100_000),
+  /** Unfinished uploads one user (or, signed out, one IP) may hold at once; more are refused until one ends. */
+  maxUploadsInProgress: z.number().int().min(1).max(1000),
+  /** Days cancelled, failed and expired upload records are kept before the worker deletes them (0 = forever). */
+  uploadRecordRetentionDays: uploadRecordRetentionDaysSchema,
+
+  // --- downloads ---
+  /** Batch ZIPs one client (IP) may stream at once. */
+  zipStreamsPerClient: z.number().int().min(1).max(100),
+  /** Batch ZIPs all clients together may stream at once (per deployment). */
+  zipStreamsTotal: z.number().int().min(1).max(10_000),
 
   // --- logs and backups (issue 10; enforced by the worker: LogsRetentionProcessor, BackupConcurrency) ---
   /** Backup copies each worker runs at once; null leaves each worker's BACKUP_CONCURRENCY. */

@@ -28,6 +28,10 @@ export const ErrorCode = {
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   PERMISSION_DENIED: 'PERMISSION_DENIED',
   RESET_TOKEN_INVALID: 'RESET_TOKEN_INVALID',
+  /** The e-mail verification link is unknown, expired or already used. */
+  VERIFICATION_TOKEN_INVALID: 'VERIFICATION_TOKEN_INVALID',
+  /** The account's e-mail address is not verified, so it cannot be given an admin role. */
+  EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
   GOOGLE_SIGNIN_DISABLED: 'GOOGLE_SIGNIN_DISABLED',
   OAUTH_STATE_INVALID: 'OAUTH_STATE_INVALID',
   /** The Google sign-in was started in another browser than the one completing it (login CSRF). */

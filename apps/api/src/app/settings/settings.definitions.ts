@@ -19,6 +19,8 @@ export const SETTINGS_DEFAULTS: Readonly<Settings> = Object.freeze({
   loginLockoutMinutes: 15,
   passwordResetTtlMinutes: 30,
   ...UPLOAD_SETTINGS_DEFAULTS,
+  zipStreamsPerClient: 2,
+  zipStreamsTotal: 20,
   backupConcurrency: null,
   ...LOG_RETENTION_DEFAULTS,
   ...ALERT_SETTINGS_DEFAULTS,

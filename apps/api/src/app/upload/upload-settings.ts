@@ -1,3 +1,5 @@
+import { UPLOAD_RECORD_RETENTION_DAYS_DEFAULT } from '@ddx/contracts';
+
 const GiB = 1024 ** 3;
 
 /** Upload rules an admin can change (settings), with the original product's defaults. */
@@ -14,6 +16,10 @@ export interface UploadSettings {
   blockedExtensions: string[];
   blockedMimeTypes: string[];
   uploadSessionTtlHours: number;
+  uploadInitiationsPerHourPerClient: number;
+  uploadInitiationsPerHourPerUser: number;
+  maxUploadsInProgress: number;
+  uploadRecordRetentionDays: number;
 }
 
 export const UPLOAD_SETTINGS_DEFAULTS: Readonly<UploadSettings> = Object.freeze<UploadSettings>({
@@ -44,4 +50,9 @@ export const UPLOAD_SETTINGS_DEFAULTS: Readonly<UploadSettings> = Object.freeze<
     'application/x-sh',
   ],
   uploadSessionTtlHours: 24,
+  // Each initiation opens a Drive session: generous for people, a wall for loops.
+  uploadInitiationsPerHourPerClient: 100,
+  uploadInitiationsPerHourPerUser: 200,
+  maxUploadsInProgress: 20,
+  uploadRecordRetentionDays: UPLOAD_RECORD_RETENTION_DAYS_DEFAULT,
 });

@@ -6,6 +6,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 
+import { UploadAdmission } from './upload-admission';
 import { UploadPolicy } from './upload-policy';
 import { FileHistoryController, UploadController } from './upload.controller';
 import { UploadGateway } from './upload.gateway';
@@ -32,6 +33,7 @@ class BackupOnCompletion implements OnModuleInit {
   controllers: [UploadController, FileHistoryController],
   providers: [
     UploadPolicy,
+    UploadAdmission,
     UploadService,
     UploadGateway,
     {

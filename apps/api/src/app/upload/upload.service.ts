@@ -5,6 +5,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 
 import { blockedExtensionOf, sanitizeFilename } from './filename-sanitizer';
+import { UploadAdmission } from './upload-admission';
 import { UploadErrors } from './upload-errors';
 import { UploadPolicy } from './upload-policy';
 import { UploadSettings } from './upload-settings';
@@ -26,7 +27,8 @@ export interface FileSpec {
 const MAX_ACCOUNT_ATTEMPTS = 3;
 
 /**
- * Initiation: every limit is charged with an atomic conditional update
+ * Initiation: admission first (hourly allowance, in-progress cap; see
+ * UploadAdmission), then every limit is charged with an atomic conditional update
  * before any storage is touched, and every charge is given back if a later
  * step fails — so a refused or failed initiation leaves nothing reserved.
  */
@@ -42,12 +44,18 @@ export class UploadService {
     private readonly pool: DriveAccountPool,
     private readonly secrets: SecretBox,
     private readonly releaser: UploadLedger,
+    private readonly admission: UploadAdmission,
   ) {}
 
   async initiate(spec: FileSpec, actor: UploadActor, batchId: string | null = null): Promise<InitiateUploadResponse> {
     const settings = await this.policy.current();
     this.check(spec, actor, settings);
-    return this.open(spec, actor, settings, batchId);
+    const admission = await this.admission.admit(actor, settings, 1);
+    try {
+      return await this.open(spec, actor, settings, batchId);
+    } finally {
+      await admission.release();
+    }
   }
 
   /** All files are checked before any is opened; a failure rolls back the ones opened. */
@@ -55,6 +63,7 @@ export class UploadService {
     const settings = await this.policy.current();
     if (specs.length > settings.maxFilesPerBatch) throw UploadErrors.tooManyFiles(settings.maxFilesPerBatch);
     for (const spec of specs) this.check(spec, actor, settings);
+    const admission = await this.admission.admit(actor, settings, specs.length);
     const batchId = randomUUID();
     const opened: InitiateUploadResponse[] = [];
     try {
@@ -62,6 +71,8 @@ export class UploadService {
     } catch (e) {
       for (const o of opened) await this.releaser.end(o.file_id, 'cancelled', 'BATCH_ROLLED_BACK').catch(() => undefined);
       throw e;
+    } finally {
+      await admission.release();
     }
     return { batch_id: batchId, files: opened };
   }

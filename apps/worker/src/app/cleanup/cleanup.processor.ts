@@ -1,19 +1,34 @@
+import { UPLOAD_RECORD_RETENTION_DAYS_DEFAULT, UPLOAD_RECORD_RETENTION_SETTING, uploadRecordRetentionDaysSchema } from '@ddx/contracts';
 import { BackupStore, parentPath } from '@ddx/server-backup';
-import { FileRepository, UserStorageRepository } from '@ddx/server-database';
+import { FileRepository, readStoredSetting, UserStorageRepository } from '@ddx/server-database';
 import { DriveAccountPool, DriveError } from '@ddx/server-drive';
-import { CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
+import { CleanupJob, CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
 import { BACKUP_STORE } from '@ddx/server-uploads';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger } from '@nestjs/common';
-import { Job } from 'bullmq';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { Job, Queue } from 'bullmq';
+import { Connection } from 'mongoose';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface EndedUploadsPurge {
+  retentionDays: number;
+  deleted: number;
+  cutoff: string | null;
+}
 
 /**
  * Purges a deleted file: the Drive copy, then the WebDAV copy, then gives its
  * bytes back to the account and the owner's quota. Each step tolerates "already
  * gone", so a retried job finishes what an earlier attempt started.
+ *
+ * Once a day (one schedule for all workers) it also deletes the records of
+ * uploads that never completed, so loops of started-and-abandoned uploads do
+ * not grow `files` without bound.
  */
 @Processor(QueueName.cleanup)
-export class CleanupProcessor extends WorkerHost {
+export class CleanupProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(CleanupProcessor.name);
 
   constructor(
@@ -21,11 +36,32 @@ export class CleanupProcessor extends WorkerHost {
     private readonly userStorage: UserStorageRepository,
     private readonly pool: DriveAccountPool,
     @Inject(BACKUP_STORE) private readonly store: BackupStore | null,
+    @InjectConnection() private readonly connection: Connection,
+    @InjectQueue(QueueName.cleanup) private readonly queue: Queue,
   ) {
     super();
   }
 
-  async process(job: Job<CleanupPurgeJobData>): Promise<{ purged: boolean }> {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(CleanupJob.purgeEndedUploads, { every: DAY_MS }, { name: CleanupJob.purgeEndedUploads });
+  }
+
+  async process(job: Job<CleanupPurgeJobData>): Promise<{ purged: boolean } | EndedUploadsPurge> {
+    if (job.name === CleanupJob.purgeEndedUploads) return this.purgeEndedUploads();
+    return this.purgeDeleted(job);
+  }
+
+  async purgeEndedUploads(now = Date.now()): Promise<EndedUploadsPurge> {
+    const stored = uploadRecordRetentionDaysSchema.safeParse(await readStoredSetting(this.connection, UPLOAD_RECORD_RETENTION_SETTING));
+    const retentionDays = stored.success ? stored.data : UPLOAD_RECORD_RETENTION_DAYS_DEFAULT;
+    if (retentionDays === 0) return { retentionDays, deleted: 0, cutoff: null };
+    const cutoff = new Date(now - retentionDays * DAY_MS);
+    const deleted = await this.files.deleteEndedBefore(cutoff);
+    if (deleted) this.logger.log({ msg: 'old records of unfinished uploads deleted', deleted, retentionDays });
+    return { retentionDays, deleted, cutoff: cutoff.toISOString() };
+  }
+
+  private async purgeDeleted(job: Job<CleanupPurgeJobData>): Promise<{ purged: boolean }> {
     const file = await this.files.findById(job.data.fileId);
     if (!file || file.status !== 'deleted' || file.purgedAt) return { purged: false };
     if (file.driveFileId && file.driveAccountId) {

@@ -46,6 +46,8 @@ export const MaintenanceJob = {
 export const CleanupJob = {
   /** Purge one deleted file; jobId = the file id. */
   purge: 'purge',
+  /** Delete records of cancelled, failed and expired uploads past `uploadRecordRetentionDays` (scheduled daily). */
+  purgeEndedUploads: 'purge-ended-uploads',
 } as const;
 
 export interface CleanupPurgeJobData {

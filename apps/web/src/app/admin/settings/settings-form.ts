@@ -69,6 +69,12 @@ export const SETTING_FIELDS: { readonly [K in AdminSettingKey]: FieldFor<AdminSe
   absoluteMaxFileBytes: { group: 'uploads', kind: 'number', unit: 'MiB', label: 'Hard cap per file (MiB)', hint: 'For everyone, whatever the other limits say.' },
   maxFilesPerBatch: { group: 'uploads', kind: 'number', label: 'Max files per batch' },
   uploadSessionTtlHours: { group: 'uploads', kind: 'number', suffix: 'hours', label: 'Unfinished upload expires after (hours)', hint: 'Its reserved space is freed then.' },
+  uploadInitiationsPerHourPerClient: { group: 'uploads', kind: 'number', suffix: 'files', label: 'Anonymous: uploads started per hour and address', hint: 'Each start opens a Drive session; more answer “too many requests”.' },
+  uploadInitiationsPerHourPerUser: { group: 'uploads', kind: 'number', suffix: 'files', label: 'Signed in: uploads started per hour and user' },
+  maxUploadsInProgress: { group: 'uploads', kind: 'number', suffix: 'uploads', label: 'Unfinished uploads at once (per user or address)', hint: 'People finish or cancel one before starting another.' },
+  uploadRecordRetentionDays: { group: 'uploads', kind: 'number', suffix: 'days', label: 'Keep records of cancelled, failed and expired uploads (days)', hint: 'The worker deletes older ones once a day. 0 keeps them forever.' },
+  zipStreamsPerClient: { group: 'uploads', kind: 'number', suffix: 'downloads', label: 'Batch ZIP downloads at once per address' },
+  zipStreamsTotal: { group: 'uploads', kind: 'number', suffix: 'downloads', label: 'Batch ZIP downloads at once in all' },
   blockedExtensions: { group: 'uploads', kind: 'list', item: 'extension', label: 'Blocked extensions', hint: 'Separated by commas or spaces, e.g. .exe, .bat' },
   blockedMimeTypes: { group: 'uploads', kind: 'list', item: 'mime', label: 'Blocked MIME types', hint: 'Separated by commas or spaces, e.g. application/x-msdownload' },
 

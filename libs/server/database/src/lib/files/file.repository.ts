@@ -158,6 +158,22 @@ export class FileRepository {
     await this.model.updateOne({ _id: id }, { $set: set, ...(incAttempts ? { $inc: { backupAttempts: 1 } } : {}) }).exec();
   }
 
+  /** Unfinished uploads of one signed-in owner, or (ownerId null) of anonymous uploaders from one IP. */
+  countInProgress(by: { ownerId: string } | { ownerId: null; ip: string }): Promise<number> {
+    return this.model.countDocuments({ ...by, status: { $in: ACTIVE } }).exec();
+  }
+
+  /**
+   * Deletes records of uploads that never completed (cancelled, failed,
+   * expired) and last changed before `cutoff`. Their reservations were given
+   * back when they ended (UploadLedger), so only the record goes. Returns how
+   * many were deleted.
+   */
+  async deleteEndedBefore(cutoff: Date): Promise<number> {
+    const res = await this.model.deleteMany({ status: { $in: ['cancelled', 'failed'] }, updatedAt: { $lt: cutoff } }).exec();
+    return res.deletedCount;
+  }
+
   /** Completed files whose copy is missing and not queued (the backup sweeper's work list). */
   findNeedingBackup(limit: number): Promise<FileDoc[]> {
     return this.model
