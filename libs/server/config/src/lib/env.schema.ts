@@ -139,7 +139,7 @@ export const envSchema = z.object({
     .min(16)
     .optional()
     .describe(
-      'GET /metrics (Prometheus) then requires `Authorization: Bearer <token>`. Required with NODE_ENV=production; unset elsewhere: open to whoever reaches the api port (nginx never forwards /metrics).',
+      'GET /metrics (Prometheus) then requires `Authorization: Bearer <token>`. The api requires it with NODE_ENV=production; unset elsewhere: open to whoever reaches the api port (nginx never forwards /metrics).',
     ),
   DATA_DIR: z
     .string()

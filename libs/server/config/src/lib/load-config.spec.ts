@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, weakEncryptionKeyProblems } from './load-config';
+import { assertApiServerConfig, ConfigError, loadConfig, weakEncryptionKeyProblems } from './load-config';
 
 /** 32 bytes from crypto.randomBytes, fixed so the tests are repeatable. */
 const RANDOM_KEY = 'vUIP9O7PoGN1MKpWcdMK0QQgVLhh/Q570j3TxZWDmzs=';
@@ -150,8 +150,9 @@ describe('loadConfig', () => {
     });
 
     describe('METRICS_TOKEN', () => {
-      it('is required in production, with a message that says how it is used', () => {
-        expect(() => loadConfig({ ...strong, METRICS_TOKEN: '' })).toThrow(/METRICS_TOKEN: required in production.*Authorization: Bearer/s);
+      it('is required by the api server in production, with a message that says how it is used', () => {
+        const env = loadConfig({ ...strong, METRICS_TOKEN: '' });
+        expect(() => assertApiServerConfig(env)).toThrow(/METRICS_TOKEN: required in production.*Authorization: Bearer/s);
       });
 
       it('refuses a placeholder or repetitive token in production', () => {
@@ -163,8 +164,10 @@ describe('loadConfig', () => {
         expect(loadConfig({ ...strong, METRICS_TOKEN: METRICS_TOKEN.slice(0, 16) }).METRICS_TOKEN).toBe(METRICS_TOKEN.slice(0, 16));
       });
 
-      it('is optional outside production', () => {
-        expect(loadConfig({ NODE_ENV: 'test' }).METRICS_TOKEN).toBeUndefined();
+      it('is optional outside production, and for the worker (loadConfig alone)', () => {
+        expect(() => assertApiServerConfig(loadConfig({ NODE_ENV: 'test' }))).not.toThrow();
+        expect(loadConfig({ ...strong, METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
+        expect(() => assertApiServerConfig(loadConfig(strong))).not.toThrow();
       });
     });
 

@@ -40,19 +40,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Env {
       problems.push(...weakSecretProblems(key, env[key]));
     }
     problems.push(...weakEncryptionKeyProblems(env.ENCRYPTION_KEY));
-    if (!env.METRICS_TOKEN) {
-      // /metrics shows traffic, queue depths and account health; an api port reachable
-      // from anywhere but nginx must not give that to whoever asks.
-      problems.push('METRICS_TOKEN: required in production (16+ random characters; Prometheus sends it as `Authorization: Bearer <token>`)');
-    } else {
-      problems.push(...weakSecretProblems('METRICS_TOKEN', env.METRICS_TOKEN));
-    }
+    if (env.METRICS_TOKEN) problems.push(...weakSecretProblems('METRICS_TOKEN', env.METRICS_TOKEN));
     if (env.SUPERADMIN_PASSWORD) {
       problems.push(...weakPasswordProblems('SUPERADMIN_PASSWORD', env.SUPERADMIN_PASSWORD, env.SUPERADMIN_EMAIL));
     }
   }
   if (problems.length) throw new ConfigError(problems);
   return env;
+}
+
+/**
+ * What only the api server needs (the worker and one-shot commands start
+ * without it). /metrics shows traffic, queue depths and account health; an
+ * api port reachable from anywhere but nginx must not give that to whoever
+ * asks, so production requires a token rather than trusting the network.
+ */
+export function assertApiServerConfig(env: Env): void {
+  if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN) {
+    throw new ConfigError(['METRICS_TOKEN: required in production (16+ random characters; Prometheus sends it as `Authorization: Bearer <token>`)']);
+  }
 }
 
 function weakSecretProblems(key: (typeof SECRET_KEYS)[number] | 'METRICS_TOKEN', value: string): string[] {
