@@ -1,4 +1,4 @@
-// `npm test`: build, type-check, lint, then every jest project (unit and
+// `npm test`: build, type-check, lint, a mutation smoke run, then every jest project (unit and
 // integration tests against real local services). Ends with one line
 // "N passed, N failed" for the whole run.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,10 @@ const results = {
 };
 results.typecheck = step('typecheck', [join(root, 'tools/scripts/typecheck.mjs')]);
 results.lint = step('lint', [nx, 'run-many', '-t', 'eslint:lint', '--output-style=static']);
+// A mutation smoke run: byte-range.ts mutated one change at a time must be
+// caught by its specs (README "Mutation testing"; `npm run mutation` runs
+// every guarded module, too long for CI on two cores).
+results.mutation = step('mutation smoke', [join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.smoke.config.mjs']);
 // Every jest project runs after the one build above (running them through nx would
 // rebuild through each project's dependsOn and could serve results from its cache).
 function jestConfigs(dir, out = []) {
