@@ -22,6 +22,7 @@ const REQUIRED = {
   MONGO_APP_USERNAME: 'directdrivex',
   MONGO_APP_PASSWORD: 'apppw0123456789abcdef',
   REDIS_PASSWORD: 'redispw0123456789abcdef',
+  METRICS_TOKEN: 'metrics0123456789abcdef',
 };
 
 interface ComposeService {
@@ -39,6 +40,7 @@ interface ComposeService {
   networks?: Record<string, { ipv4_address?: string } | null>;
   volumes?: unknown[];
   user?: string;
+  restart?: string;
 }
 
 interface ComposeModel {
@@ -182,6 +184,28 @@ describe('docker-compose.yml', () => {
     // The upstream servers Nginx balances are exactly these two services.
     const nginxConf = readFileSync(join(root, 'nginx', 'nginx.conf'), 'utf8');
     expect([...nginxConf.matchAll(/^\s*server (\S+) max_fails/gm)].map((m) => m[1])).toEqual(['api-1:8080', 'api-2:8080']);
+  });
+
+  it('restarts the api replicas and the worker when they exit (an unexpected error ends a process on purpose)', () => {
+    const model = renderedModel();
+    for (const name of ['api-1', 'api-2', 'worker', 'web', 'mongo', 'redis']) {
+      expect({ name, restart: model.services[name]?.restart }).toEqual({ name, restart: expect.stringMatching(/^(always|unless-stopped|on-failure)$/) });
+    }
+  });
+
+  it('gives the production api replicas the METRICS_TOKEN they require, and refuses to render without it', () => {
+    const model = renderedModel();
+    for (const name of ['api-1', 'api-2']) expect({ name, token: model.services[name]?.environment?.['METRICS_TOKEN'] }).toEqual({ name, token: REQUIRED.METRICS_TOKEN });
+    const withoutToken: Record<string, string> = { ...REQUIRED };
+    delete withoutToken['METRICS_TOKEN'];
+    const r = compose(['config', '-q'], { env: withoutToken });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('set METRICS_TOKEN in .env');
+  });
+
+  it('leaves the API docs at their production default (off): .env.example does not switch them on', () => {
+    const model = renderedModel();
+    for (const name of ['api-1', 'api-2']) expect({ name, docs: model.services[name]?.environment?.['ENABLE_API_DOCS'] }).toEqual({ name, docs: undefined });
   });
 
   it('passes .env values through intact, JSON included (the dev profile overlay)', () => {
