@@ -45,7 +45,7 @@ export class FileSourceService {
         // fall through to the backup
       }
     }
-    if (this.backupUsable(file)) return (await this.backup!.stat(file.backupPath as string).catch(() => null)) !== null;
+    if (this.backupUsable(file)) return (await this.backupIsWhole(file)) === null;
     return false;
   }
 
@@ -87,6 +87,11 @@ export class FileSourceService {
     }
     if (!exclude.includes('backup') && this.backupUsable(file)) {
       try {
+        const problem = await this.backupIsWhole(file);
+        if (problem) {
+          this.logger.error({ msg: 'backup copy no longer matches the file; not serving it', fileId: file._id, problem });
+          return null;
+        }
         return { origin: 'backup', stream: await this.backup!.createReadStream(file.backupPath as string, file.sizeBytes === 0 ? {} : { start, end }) };
       } catch (e) {
         this.logger.warn({ msg: 'backup cannot serve file', fileId: file._id, err: String(e) });
@@ -104,6 +109,17 @@ export class FileSourceService {
       this.logger.warn({ msg: 'Drive cannot serve file; trying the backup', fileId: file._id, err: String(e) });
       return null;
     }
+  }
+
+  /**
+   * Null when the verified copy still has the file's size, else what is wrong. Hashing it
+   * would mean reading it all before the first byte; the size catches a copy that was cut
+   * short or replaced, and a mid-stream shortfall is caught again while streaming.
+   */
+  private async backupIsWhole(file: FileDoc): Promise<string | null> {
+    const stat = this.backup ? await this.backup.stat(file.backupPath as string).catch(() => null) : null;
+    if (!stat) return 'missing';
+    return stat.size === file.sizeBytes ? null : `size ${stat.size}, expected ${file.sizeBytes}`;
   }
 
   private backupUsable(file: FileDoc): boolean {
