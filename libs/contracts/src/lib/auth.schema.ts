@@ -65,6 +65,13 @@ export const resetPasswordRequestSchema = z
   .meta({ id: 'ResetPasswordRequest' });
 export type ResetPasswordRequest = z.input<typeof resetPasswordRequestSchema>;
 
+export const verifyEmailRequestSchema = z
+  .strictObject({
+    token: z.string().min(32).max(128),
+  })
+  .meta({ id: 'VerifyEmailRequest' });
+export type VerifyEmailRequest = z.input<typeof verifyEmailRequestSchema>;
+
 export const googleCallbackRequestSchema = z
   .strictObject({
     code: z.string().min(1).max(2048),
@@ -97,6 +104,13 @@ export type CreateAdminRequest = z.input<typeof createAdminRequestSchema>;
 export const messageResponseSchema = z.object({ message: z.string() }).meta({ id: 'MessageResponse' });
 export type MessageResponse = z.infer<typeof messageResponseSchema>;
 
+/**
+ * Registration answers the same whether or not the address already has an
+ * account (the e-mail that follows tells the owner which it was).
+ */
+export const registerResponseSchema = messageResponseSchema.meta({ id: 'RegisterResponse' });
+export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+
 export const tokenResponseSchema = z
   .object({
     access_token: z.string(),
@@ -123,6 +137,7 @@ export const userProfileSchema = z
     picture: z.string().nullable(),
     has_password: z.boolean(),
     google_linked: z.boolean(),
+    email_verified: z.boolean().describe('The owner proved the address (e-mailed link or Google); admin roles need it'),
     created_at: isoDate,
     last_login_at: isoDate.nullable(),
   })

@@ -15,6 +15,8 @@ export const ApiRoutes = {
     logout: `${API_PREFIX}/auth/logout`,
     googleAuth: `${API_PREFIX}/auth/google/auth`,
     googleCallback: `${API_PREFIX}/auth/google/callback`,
+    verifyEmail: `${API_PREFIX}/auth/verify-email`,
+    verifyEmailResend: `${API_PREFIX}/auth/verify-email/resend`,
   },
   adminAuth: {
     token: `${API_PREFIX}/admin/auth/token`,
@@ -23,12 +25,21 @@ export const ApiRoutes = {
     createAdmin: `${API_PREFIX}/admin/auth/create-admin`,
     logout: `${API_PREFIX}/admin/auth/logout`,
   },
+  /** Single-use tickets for opening WebSockets; tokens never travel in a socket URL. */
+  wsTickets: {
+    /** `POST`, upload token in `X-Upload-Token`; `:file_id` as in `upload_url`. */
+    upload: `${API_PREFIX}/upload/:file_id/ticket`,
+    /** `POST`, admin bearer token; the ticket opens WS_ADMIN_PATH. */
+    adminLive: `${API_PREFIX}/admin/live/ticket`,
+  },
 } as const;
 
 /** SPA pages the server links to (e-mails, OAuth redirects). */
 export const WebRoutes = {
   /** `?token=` carries the password-reset token. */
   resetPassword: '/reset-password',
+  /** `?token=` carries the e-mail verification token; the page posts it to ApiRoutes.auth.verifyEmail. */
+  verifyEmail: '/verify-email',
   /** Google redirects here with `?code=&state=`; the page posts both to ApiRoutes.auth.googleCallback. */
   googleCallback: '/auth/google/callback',
 } as const;

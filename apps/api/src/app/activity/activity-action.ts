@@ -9,6 +9,7 @@ export const ActivityAction = {
   userPasswordReset: 'user.password_reset',
   userGoogleLogin: 'user.google_login',
   userGoogleLoginFailed: 'user.google_login_failed',
+  userEmailVerified: 'user.email_verified',
   adminLogin: 'admin.login',
   adminLoginFailed: 'admin.login_failed',
   adminLogout: 'admin.logout',

@@ -59,6 +59,20 @@ export class AuthRateLimits {
     return { name: 'register:ip', limit: this.config.AUTH_REGISTER_MAX_PER_IP_PER_HOUR, windowMs: HOUR, failMode: 'open' };
   }
 
+  /** "Send me a new confirmation link": e-mail goes out, so closed like forgot-password. */
+  verificationResendPerIp(): RateLimitPolicy {
+    return { name: 'verify-resend:ip', limit: this.config.AUTH_RESET_REQUESTS_MAX_PER_HOUR, windowMs: HOUR, failMode: 'closed' };
+  }
+
+  verificationResendPerAccount(): RateLimitPolicy {
+    return { name: 'verify-resend:account', limit: this.config.AUTH_RESET_REQUESTS_MAX_PER_HOUR, windowMs: HOUR, failMode: 'closed' };
+  }
+
+  /** "Someone tried to register with your address" e-mails per address; past it the notice is skipped, not refused. */
+  registrationNoticePerAccount(): RateLimitPolicy {
+    return { name: 'register-notice:account', limit: 3, windowMs: 24 * HOUR, failMode: 'open' };
+  }
+
   forgotPasswordPerIp(): RateLimitPolicy {
     return { name: 'forgot:ip', limit: this.config.AUTH_RESET_REQUESTS_MAX_PER_HOUR, windowMs: HOUR, failMode: 'closed' };
   }

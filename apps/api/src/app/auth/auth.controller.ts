@@ -12,14 +12,16 @@ import {
   messageResponseSchema,
   RegisterRequest,
   registerRequestSchema,
+  RegisterResponse,
+  registerResponseSchema,
   ResetPasswordRequest,
   resetPasswordRequestSchema,
   TokenRequest,
   tokenRequestSchema,
   TokenResponse,
   tokenResponseSchema,
-  UserProfile,
-  userProfileSchema,
+  VerifyEmailRequest,
+  verifyEmailRequestSchema,
 } from '@ddx/contracts';
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { Request, Response } from 'express';
@@ -38,13 +40,38 @@ export class AuthController {
 
   @Post('register')
   @Contract({
-    summary: 'Create an account (e-mail and password only; closed when the registration setting is off)',
+    summary: 'Create an account (e-mail and password only; closed when the registration setting is off). Same answer whether or not the address is taken; the e-mail that follows says which',
     tags: TAGS,
     body: registerRequestSchema,
-    responses: { 201: userProfileSchema, 400: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
+    responses: { 201: registerResponseSchema, 400: errorBodySchema, 403: errorBodySchema, 429: errorBodySchema },
   })
-  register(@Body() body: RegisterRequest, @Req() req: Request): Promise<UserProfile> {
+  register(@Body() body: RegisterRequest, @Req() req: Request): Promise<RegisterResponse> {
     return this.auth.register(body, clientIp(req));
+  }
+
+  @Post('verify-email')
+  @HttpCode(200)
+  @Contract({
+    summary: 'Confirm the e-mail address with the token from the verification e-mail (single use)',
+    tags: TAGS,
+    body: verifyEmailRequestSchema,
+    responses: { 200: messageResponseSchema, 400: errorBodySchema },
+  })
+  verifyEmail(@Body() body: VerifyEmailRequest, @Req() req: Request): Promise<MessageResponse> {
+    return this.auth.verifyEmail(body, clientIp(req));
+  }
+
+  @Post('verify-email/resend')
+  @HttpCode(200)
+  @UseGuards(UserAuthGuard)
+  @Contract({
+    summary: 'E-mail a new verification link to the signed-in account (older links stop working)',
+    tags: TAGS,
+    auth: ['user'],
+    responses: { 200: messageResponseSchema, 401: errorBodySchema, 429: errorBodySchema },
+  })
+  resendVerification(@CurrentUser() user: AuthenticatedUser, @Req() req: Request): Promise<MessageResponse> {
+    return this.auth.resendVerification(user, clientIp(req));
   }
 
   @Post('token')

@@ -18,6 +18,8 @@ import { Mailer } from './mailer.service';
 import { PasswordHasher, SCRYPT_PARAMS, scryptParamsFor } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
 import { PASSWORD_RESET_TOKEN_MODEL, passwordResetTokenSchema } from './password-reset-token.schema';
+import { EmailVerificationTokenRepository } from './email-verification-token.repository';
+import { EMAIL_VERIFICATION_TOKEN_MODEL, emailVerificationTokenSchema } from './email-verification-token.schema';
 import { PasswordResetTokenRepository } from './password-reset-token.repository';
 import { PrincipalService } from './principal.service';
 import { RateLimiter } from './rate-limiter.service';
@@ -30,7 +32,13 @@ import { SignInThrottle } from './sign-in-throttle';
  */
 @Global()
 @Module({
-  imports: [UsersModule, MongooseModule.forFeature([{ name: PASSWORD_RESET_TOKEN_MODEL, schema: passwordResetTokenSchema }])],
+  imports: [
+    UsersModule,
+    MongooseModule.forFeature([
+      { name: PASSWORD_RESET_TOKEN_MODEL, schema: passwordResetTokenSchema },
+      { name: EMAIL_VERIFICATION_TOKEN_MODEL, schema: emailVerificationTokenSchema },
+    ]),
+  ],
   controllers: [AuthController, GoogleSignInController],
   providers: [
     AccessTokenService,
@@ -46,6 +54,7 @@ import { SignInThrottle } from './sign-in-throttle';
     SignInThrottle,
     Mailer,
     PasswordResetTokenRepository,
+    EmailVerificationTokenRepository,
     AuthService,
     OAuthStateStore,
     GoogleOAuthClient,

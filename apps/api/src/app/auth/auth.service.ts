@@ -3,9 +3,9 @@ import {
   ErrorCode,
   MeResponse,
   MessageResponse,
+  RegisterResponse,
   Role,
   TokenResponse,
-  UserProfile,
   WebRoutes,
 } from '@ddx/contracts';
 import { AppConfig } from '@ddx/server-config';
@@ -21,16 +21,20 @@ import { DuplicateEmailError, UserRecord } from '../users/user.record';
 import { UserRepository } from '../users/user.repository';
 import { AccessTokenService } from './access-token.service';
 import { AuthRateLimits } from './auth-rate-limits';
+import { EmailVerificationTokenRepository } from './email-verification-token.repository';
 import { Mailer } from './mailer.service';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
 import { PasswordResetTokenRepository } from './password-reset-token.repository';
 import { AuthenticatedUser } from './principal';
 import { assertActive } from './principal.service';
-import { toMeResponse, toUserProfile } from './profile.mapper';
+import { toMeResponse } from './profile.mapper';
 import { RateLimiter } from './rate-limiter.service';
 import { pairKey, SignInThrottle } from './sign-in-throttle';
 
+export const REGISTER_ANSWER =
+  'Thank you. Check your e-mail: we have sent a message to this address with what to do next. It can take a few minutes to arrive.';
+export const EMAIL_VERIFICATION_TTL_HOURS = 48;
 export const FORGOT_PASSWORD_ANSWER = 'If an account exists for this address, we have sent it a link to reset the password.';
 const INVALID_CREDENTIALS_MESSAGE = 'Wrong e-mail or password. If you signed up with Google, use "Sign in with Google".';
 
@@ -51,6 +55,7 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly fileStats: FileStatsRepository,
     private readonly resetTokens: PasswordResetTokenRepository,
+    private readonly verificationTokens: EmailVerificationTokenRepository,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly tokens: AccessTokenService,
@@ -63,7 +68,13 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
-  async register(input: { email: string; password: string }, ip: string): Promise<UserProfile> {
+  /**
+   * The same answer, and about the same time, whether or not the address
+   * already has an account: the password is hashed either way, and what
+   * differs — a verification link for a new account, a notice to the owner
+   * of an existing one — goes out by e-mail in the background.
+   */
+  async register(input: { email: string; password: string }, ip: string): Promise<RegisterResponse> {
     await this.limiter.consume(this.limits.registerPerIp(), ip);
     const settings = await this.settings.getAll();
     if (!settings.registrationOpen) {
@@ -71,22 +82,73 @@ export class AuthService {
     }
     const email = normalizeEmail(input.email);
     await this.policy.assertAcceptable(input.password, email);
-    let user: UserRecord;
+    const passwordHash = await this.hasher.hash(input.password);
     try {
-      user = await this.users.create({
-        email,
-        passwordHash: await this.hasher.hash(input.password),
-        role: Role.regular,
-        storageQuotaBytes: settings.defaultStorageQuotaBytes,
-      });
+      const user = await this.users.create({ email, passwordHash, role: Role.regular, storageQuotaBytes: settings.defaultStorageQuotaBytes });
+      await this.activity.record({ actorType: 'user', actorId: user.id, actorEmail: email, action: ActivityAction.userRegister, ip });
+      void this.sendVerification(user).catch((err: unknown) => this.logger.error({ err, userId: user.id }, 'verification e-mail could not be sent'));
     } catch (err) {
-      if (err instanceof DuplicateEmailError) {
-        throw new AppException(409, ErrorCode.EMAIL_TAKEN, 'An account with this e-mail address already exists.');
-      }
-      throw err;
+      if (!(err instanceof DuplicateEmailError)) throw err;
+      void this.noticeRegistrationAttempt(email).catch((err2: unknown) => this.logger.error({ err: err2 }, 'registration-attempt notice could not be sent'));
     }
-    await this.activity.record({ actorType: 'user', actorId: user.id, actorEmail: email, action: ActivityAction.userRegister, ip });
-    return toUserProfile(user);
+    return { message: REGISTER_ANSWER };
+  }
+
+  /** Uses the e-mailed link: the address it was sent to is now proven. */
+  async verifyEmail(input: { token: string }, ip: string): Promise<MessageResponse> {
+    const used = await this.verificationTokens.consume(hashResetToken(input.token));
+    const user = used ? await this.users.findById(used.userId) : null;
+    // The link proves the address it went to; an account whose address is another one now is not proven by it.
+    if (!used || !user || user.email !== used.email) {
+      throw new AppException(
+        400,
+        ErrorCode.VERIFICATION_TOKEN_INVALID,
+        'This confirmation link is invalid, expired or already used. Sign in and ask for a new one.',
+      );
+    }
+    if (!user.emailVerified) await this.users.markEmailVerified(user.id);
+    await this.verificationTokens.retireAll(user.id);
+    await this.activity.record({
+      actorType: 'user',
+      actorId: user.id,
+      actorEmail: user.email,
+      action: ActivityAction.userEmailVerified,
+      ip,
+    });
+    return { message: 'Your e-mail address is confirmed. Thank you!' };
+  }
+
+  /** A new link for the signed-in account (the old ones stop working). */
+  async resendVerification(principal: AuthenticatedUser, ip: string): Promise<MessageResponse> {
+    await this.limiter.consume(this.limits.verificationResendPerIp(), ip);
+    await this.limiter.consume(this.limits.verificationResendPerAccount(), principal.id);
+    const user = await this.users.findById(principal.id);
+    if (!user) throw new AppException(404, ErrorCode.NOT_FOUND, 'This account no longer exists.');
+    if (user.emailVerified) return { message: 'Your e-mail address is already confirmed.' };
+    void this.sendVerification(user).catch((err: unknown) => this.logger.error({ err, userId: user.id }, 'verification e-mail could not be sent'));
+    return { message: `We have sent a new confirmation link to ${user.email}.` };
+  }
+
+  private async sendVerification(user: UserRecord): Promise<void> {
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    await this.verificationTokens.issue(user.id, user.email, hashResetToken(token), new Date(now.getTime() + EMAIL_VERIFICATION_TTL_HOURS * 3600_000), now);
+    void this.verificationTokens.deleteExpired(new Date(now.getTime() - 24 * 3600_000)).catch(() => undefined);
+    const link = new URL(WebRoutes.verifyEmail, this.config.PUBLIC_BASE_URL);
+    link.searchParams.set('token', token);
+    await this.mailer.sendEmailVerification({ to: user.email, link: link.toString(), expiresInHours: EMAIL_VERIFICATION_TTL_HOURS });
+  }
+
+  /** At most a few a day per address, so registering cannot be used to flood someone's inbox. */
+  private async noticeRegistrationAttempt(email: string): Promise<void> {
+    const counted = await this.limiter.hit(this.limits.registrationNoticePerAccount(), email);
+    if (!counted.allowed) return;
+    const base = this.config.PUBLIC_BASE_URL;
+    await this.mailer.sendRegistrationAttempt({
+      to: email,
+      signInLink: new URL('/login', base).toString(),
+      resetLink: new URL('/forgot-password', base).toString(),
+    });
   }
 
   async login(input: { username: string; password: string }, ip: string): Promise<TokenResponse> {
@@ -190,8 +252,14 @@ export class AuthService {
       ip,
       details: { known: Boolean(user) },
     });
-    if (!user || user.status === 'banned') return { message: FORGOT_PASSWORD_ANSWER };
+    // Everything that depends on the account happens after the answer.
+    if (user && user.status !== 'banned') {
+      void this.sendPasswordReset(user).catch((err: unknown) => this.logger.error({ err, userId: user.id }, 'password-reset e-mail could not be sent'));
+    }
+    return { message: FORGOT_PASSWORD_ANSWER };
+  }
 
+  private async sendPasswordReset(user: UserRecord): Promise<void> {
     const ttlMinutes = await this.settings.get('passwordResetTtlMinutes');
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
@@ -200,10 +268,7 @@ export class AuthService {
 
     const link = new URL(WebRoutes.resetPassword, this.config.PUBLIC_BASE_URL);
     link.searchParams.set('token', token);
-    void this.mailer
-      .sendPasswordReset({ to: user.email, link: link.toString(), expiresInMinutes: ttlMinutes })
-      .catch((err: unknown) => this.logger.error({ err, userId: user.id }, 'password-reset e-mail could not be sent'));
-    return { message: FORGOT_PASSWORD_ANSWER };
+    await this.mailer.sendPasswordReset({ to: user.email, link: link.toString(), expiresInMinutes: ttlMinutes });
   }
 
   async resetPassword(input: { token: string; new_password: string }, ip: string): Promise<MessageResponse> {

@@ -18,6 +18,7 @@ export function toUserProfile(user: UserRecord): UserProfile {
     picture: user.picture,
     has_password: Boolean(user.passwordHash),
     google_linked: Boolean(user.googleId),
+    email_verified: user.emailVerified,
     created_at: user.createdAt.toISOString(),
     last_login_at: user.lastLoginAt?.toISOString() ?? null,
   });

@@ -3,16 +3,19 @@ import { RunningApp, startApp } from '@ddx/local-services';
 import { testWebdav } from '@ddx/local-services/testing';
 import { FileDoc, FileRepository } from '@ddx/server-database';
 import { DriveAccountPool, DriveClient } from '@ddx/server-drive';
+import { QueueName } from '@ddx/server-queue';
 import { getConnectionToken } from '@nestjs/mongoose';
+import { Queue } from 'bullmq';
 import { Connection, Types } from 'mongoose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { SettingsService } from '../settings/settings.service';
 import { accountsJson, EmulatorControl, RunningEmulator, startEmulator } from '../../testing/drive-emulator';
 import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
 import { runUpload } from '../../testing/upload-client';
-import { readZip } from '../../testing/zip-reader';
+import { readZip, zipEntryMethods } from '../../testing/zip-reader';
 
 jest.setTimeout(120_000);
 const MiB = 1024 * 1024;
@@ -198,6 +201,28 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     }
   });
 
+  it('downloads: active declared types are served as application/octet-stream attachments; passive types keep theirs', async () => {
+    const served = async (name: string, declared: string) => {
+      const r = await get(await upload(name, Buffer.from('<script>alert(document.domain)</script>'), declared));
+      expect(r.res.status).toBe(200);
+      expect(r.res.headers.get('content-disposition')).toMatch(/^attachment;/);
+      expect(r.res.headers.get('x-content-type-options')).toBe('nosniff');
+      return r.res.headers.get('content-type');
+    };
+    for (const declared of ['text/javascript', 'text/html', 'image/svg+xml', 'application/xhtml+xml', 'Text/HTML; charset=utf-8']) {
+      expect({ declared, served: await served('payload.bin', declared) }).toEqual({ declared, served: 'application/octet-stream' });
+    }
+    for (const [name, declared, expected] of [
+      ['dot.png', 'image/png', 'image/png'],
+      ['clip.mp4', 'video/mp4', 'video/mp4'],
+      ['doc.pdf', 'application/pdf', 'application/pdf'],
+      ['notes.txt', 'text/plain', 'text/plain; charset=utf-8'],
+      ['shout.png', 'IMAGE/PNG; x=y', 'image/png'],
+    ] as const) {
+      expect({ declared, served: await served(name, declared) }).toEqual({ declared, served: expected });
+    }
+  });
+
   it('batch ZIP: three files, two with the same name, unpack to the right bytes', async () => {
     const res = await fetch(`${api.url}/api/v1/batch/initiate`, {
       method: 'POST',
@@ -219,7 +244,10 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     expect(view.total_size).toBe(3000 + 3 * MiB);
     const zipRes = await fetch(`${api.url}/api/v1/batch/download-zip/${batch.batch_id}`);
     expect(zipRes.headers.get('content-type')).toBe('application/zip');
-    const entries = readZip(Buffer.from(await zipRes.arrayBuffer()));
+    const zipBytes = Buffer.from(await zipRes.arrayBuffer());
+    // Stored, never deflated, text included: the server spends no CPU compressing.
+    expect(Object.fromEntries(zipEntryMethods(zipBytes))).toEqual({ 'same.txt': 0, 'same (1).txt': 0, 'photo.jpg': 0 });
+    const entries = readZip(zipBytes);
     expect([...entries.keys()].sort()).toEqual(['photo.jpg', 'same (1).txt', 'same.txt']);
     expect(entries.get('same.txt')?.equals(datas[0] as Buffer)).toBe(true);
     expect(entries.get('same (1).txt')?.equals(datas[1] as Buffer)).toBe(true);
@@ -227,12 +255,79 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     expect((await fetch(`${api.url}/api/v1/batch/${randomUUIDish()}`)).status).toBe(404);
   });
 
+  it('batch ZIP streams are capped per client and in all; a finished or aborted stream frees its slot', async () => {
+    const res = await fetch(`${api.url}/api/v1/batch/initiate`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ files: [{ filename: 'big.bin', size: 20 * MiB, content_type: 'application/octet-stream' }] }),
+    });
+    const batch = (await res.json()) as { batch_id: string; files: InitiateUploadResponse[] };
+    const data = randomBytes(20 * MiB);
+    await runUpload(api.url, batch.files[0]!.file_id, batch.files[0]!.upload_token, data);
+    const url = `${api.url}/api/v1/batch/download-zip/${batch.batch_id}`;
+    const settings = api.app.get(SettingsService);
+    const open: AbortController[] = [];
+    // Only the headers are read: with 20 MiB behind them the server's stream stays open, holding its slot.
+    const start = async () => {
+      const abort = new AbortController();
+      open.push(abort);
+      const r = await fetch(url, { signal: abort.signal });
+      return { r, abort };
+    };
+    const startWhenFree = async () => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const s = await start();
+        if (s.r.status !== 429 || Date.now() > deadline) return s;
+        await s.r.text();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await settings.update({ zipStreamsPerClient: 2, zipStreamsTotal: 20 }, null);
+      const a = await start();
+      const b = await start();
+      expect([a.r.status, b.r.status]).toEqual([200, 200]);
+      const refused = await start();
+      expect(refused.r.status).toBe(429);
+      expect(refused.r.headers.get('retry-after')).toBeTruthy();
+      expect(await refused.r.json()).toMatchObject({ statusCode: 429, error: 'TOO_MANY_ZIP_DOWNLOADS', message: expect.stringContaining('already downloading 2 ZIP') });
+
+      // One finishes: a new one gets its slot.
+      expect(readZip(Buffer.from(await a.r.arrayBuffer())).get('big.bin')?.equals(data)).toBe(true);
+      const c = await startWhenFree();
+      expect(c.r.status).toBe(200);
+      expect((await start()).r.status).toBe(429);
+
+      // One client walks away mid-stream: its slot is freed too.
+      b.abort.abort();
+      const d = await startWhenFree();
+      expect(d.r.status).toBe(200);
+      expect((await start()).r.status).toBe(429);
+      c.abort.abort();
+      d.abort.abort();
+
+      // The cap for everyone together.
+      await settings.update({ zipStreamsPerClient: 5, zipStreamsTotal: 1 }, null);
+      const e = await startWhenFree();
+      expect(e.r.status).toBe(200);
+      const full = await start();
+      expect(full.r.status).toBe(429);
+      expect(await full.r.json()).toMatchObject({ error: 'TOO_MANY_ZIP_DOWNLOADS', message: expect.stringContaining('Too many ZIP downloads') });
+    } finally {
+      for (const abort of open) abort.abort();
+      await settings.update({ zipStreamsPerClient: 2, zipStreamsTotal: 20 }, null);
+    }
+  });
+
   it('public metadata has no PII; deleted, quarantined and banned-owner files answer 404', async () => {
     const email = `owner-${Date.now()}@example.com`;
     const password = 'correct horse battery staple';
-    const reg = (await (await fetch(`${api.url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { id: string };
+    await fetch(`${api.url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
     const tok = (await (await fetch(`${api.url}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: email, password }) })).json()) as { access_token: string };
     const auth = { Authorization: `Bearer ${tok.access_token}` };
+    // Registration answers a message only; the account id comes from the profile.
+    const reg = (await (await fetch(`${api.url}/api/v1/auth/users/me`, { headers: auth })).json()) as { id: string };
     const id = await upload('mine.txt', Buffer.from('hello'), 'text/plain', auth);
     for (const path of [`files/${id}/meta`, `files/${id}`]) {
       const text = await (await fetch(`${api.url}/api/v1/${path}`)).text();
@@ -258,6 +353,54 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     await connection.collection('files').updateOne({ _id: q as never }, { $set: { quarantined: true } });
     expect((await get(q)).res.status).toBe(404);
     expect((await fetch(`${api.url}/api/v1/files/${q}/meta`)).status).toBe(404);
+  });
+
+  async function signedIn(label: string): Promise<Record<string, string>> {
+    const email = `${label}-${Date.now()}@example.com`;
+    const password = 'correct horse battery staple';
+    await fetch(`${api.url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const tok = (await (await fetch(`${api.url}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: email, password }) })).json()) as { access_token: string };
+    return { Authorization: `Bearer ${tok.access_token}` };
+  }
+
+  async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('a file deleted while its first backup is copying keeps no WebDAV copy', async () => {
+    const auth = await signedIn('racer');
+    // The backup's Drive read waits 3 s, so the file is deleted mid-copy; the purge's Drive delete waits 8 s,
+    // so the copy finishes (and must clean up after itself) before the purge reaches WebDAV.
+    await control.addFault({ kind: 'delay', delayMs: 3000, route: 'files.download', count: 1 });
+    await control.addFault({ kind: 'delay', delayMs: 8000, route: 'files.delete', count: 1 });
+    const id = await upload('racing.bin', randomBytes(MiB + 5), 'application/octet-stream', auth);
+    const dir = join(webdav.rootDir, webdav.prefix, id);
+    await until('the backup to start', async () => (await files().findById(id))?.backupStatus === 'in_progress', 10_000);
+    expect((await fetch(`${api.url}/api/v1/files/${id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+
+    const backups = api.app.get<Queue>(`BullQueue_${QueueName.backup}`);
+    await until('the backup job to finish', async () => (await backups.getJob(id)) === undefined);
+    expect((await files().findById(id))?.purgedAt ?? null).toBeNull();
+    expect(existsSync(dir)).toBe(false);
+    await until('the purge', async () => Boolean((await files().findById(id))?.purgedAt));
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("the purge removes a deleted file's WebDAV folder even when no backup path is recorded", async () => {
+    const auth = await signedIn('unrecorded');
+    const id = await upload('unrecorded.bin', randomBytes(1000), 'application/octet-stream', auth);
+    const f = await backedUp(id);
+    const dir = join(webdav.rootDir, webdav.prefix, id);
+    expect(existsSync(join(webdav.rootDir, f.backupPath as string))).toBe(true);
+    await files().setBackup(id, { backupStatus: 'failed', backupPath: null });
+
+    expect((await fetch(`${api.url}/api/v1/files/${id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    await until('the purge', async () => Boolean((await files().findById(id))?.purgedAt));
+    expect(existsSync(dir)).toBe(false);
   });
 
   it("deleting a file stops its link at once; the worker removes both copies and gives the quota back", async () => {

@@ -149,11 +149,11 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
     await pool.refreshAccount(before?.driveAccountId as string);
   });
 
-  it('refuses a wrong token with 1008 before reading any byte', async () => {
+  it('refuses a socket ticket for a wrong token before any byte is read', async () => {
     const { body } = await initiate('token.bin', 10);
     const run = await runUpload(api.url, body.file_id, 'not-the-token', Buffer.alloc(10));
-    expect(run.messages).toEqual([{ type: 'error', code: 'UPLOAD_TOKEN_INVALID', value: expect.any(String) }]);
-    expect(run.closeCode).toBe(1008);
+    expect(run.refused).toEqual({ statusCode: 401, error: 'UPLOAD_TOKEN_INVALID', message: expect.any(String) });
+    expect(run.messages).toEqual([]);
   });
 
   it('refuses a frame that does not start where expected, keeping the committed offset', async () => {
@@ -215,17 +215,19 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
     expect((await api.app.get(FileRepository).findById(second.body.file_id))?.status).toBe('cancelled');
     expect(await reservedOnAccounts()).toBe(before);
     const again = await runUpload(api.url, second.body.file_id, second.body.upload_token, data);
-    expect(again.messages[0]).toMatchObject({ type: 'error', code: 'UPLOAD_TOKEN_INVALID' });
+    expect(again.refused).toMatchObject({ statusCode: 401, error: 'UPLOAD_TOKEN_INVALID' });
   });
 
   async function signUp(email: string): Promise<{ id: string; auth: Record<string, string> }> {
     const password = 'correct horse battery staple';
     const reg = await fetch(`${api.url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
     expect(reg.status).toBe(201);
-    const { id } = (await reg.json()) as { id: string };
     const tok = await fetch(`${api.url}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: email, password }) });
     const { access_token } = (await tok.json()) as { access_token: string };
-    return { id, auth: { Authorization: `Bearer ${access_token}` } };
+    const auth = { Authorization: `Bearer ${access_token}` };
+    // Registration answers a message only; the account id comes from the profile.
+    const { id } = (await (await fetch(`${api.url}/api/v1/auth/users/me`, { headers: auth })).json()) as { id: string };
+    return { id, auth };
   }
 
   it("parallel initiations cannot pass a user's storage quota, and what was refused holds nothing", async () => {
@@ -350,7 +352,7 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
       expect(await api.app.get(FileRepository).findById(body.file_id)).toMatchObject({ status: 'failed', failureReason: 'EXPIRED' });
       expect(await reservedOnAccounts()).toBe(before - 5 * MiB);
       const run = await runUpload(api.url, body.file_id, body.upload_token, randomBytes(5 * MiB));
-      expect(run.messages[0]).toMatchObject({ type: 'error', code: 'UPLOAD_TOKEN_INVALID' });
+      expect(run.refused).toMatchObject({ statusCode: 401, error: 'UPLOAD_TOKEN_INVALID' });
     } finally {
       await worker.stop();
     }

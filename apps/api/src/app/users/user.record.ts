@@ -12,6 +12,7 @@ export interface UserRecord {
   storageQuotaBytes: number;
   storageUsedBytes: number;
   googleId: string | null;
+  emailVerified: boolean;
   name: string | null;
   picture: string | null;
   createdAt: Date;
@@ -23,6 +24,8 @@ export interface NewUser {
   passwordHash: string | null;
   role: Role;
   storageQuotaBytes: number;
+  /** Default false: an address typed into a form proves nothing. */
+  emailVerified?: boolean;
   googleId?: string | null;
   name?: string | null;
   picture?: string | null;

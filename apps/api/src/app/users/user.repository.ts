@@ -32,6 +32,7 @@ export class UserRepository implements OnModuleInit {
         storageReservedBytes: 0,
         storageFreeBytes: user.storageQuotaBytes,
         googleId: user.googleId ?? null,
+        emailVerified: user.emailVerified ?? false,
         name: user.name ?? null,
         picture: user.picture ?? null,
         createdAt: new Date(),
@@ -98,6 +99,34 @@ export class UserRepository implements OnModuleInit {
     return toRecordOrNull(doc);
   }
 
+  /**
+   * Attaches a Google identity to an account whose address nobody had
+   * proved, which is how a pre-registered account is taken over: whoever
+   * set its password loses it, every token is revoked, and the address
+   * counts as verified (Google vouched for it). Only if the account still
+   * has no Google identity (or this one) and is still unverified.
+   */
+  async linkGoogleReplacingCredentials(id: string, google: { googleId: string; name: string | null; picture: string | null }): Promise<UserRecord | null> {
+    if (!isValidObjectId(id)) return null;
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: id, googleId: { $in: [null, google.googleId] }, emailVerified: { $ne: true } },
+        {
+          $set: { googleId: google.googleId, name: google.name, picture: google.picture, passwordHash: null, passwordChangedAt: new Date(), emailVerified: true },
+          $inc: { tokenVersion: 1 },
+        },
+        { new: true },
+      )
+      .lean()
+      .exec();
+    return toRecordOrNull(doc);
+  }
+
+  /** The address is proven (verification link). */
+  async markEmailVerified(id: string): Promise<UserRecord | null> {
+    return this.update(id, { $set: { emailVerified: true } });
+  }
+
   /** Moderation; revokes every token issued before. */
   async setStatus(id: string, status: AccountStatus, reason: string | null = null): Promise<UserRecord | null> {
     return this.update(id, { $set: { status, statusReason: reason }, $inc: { tokenVersion: 1 } });
@@ -130,9 +159,20 @@ function toRecord(doc: UserDocument): UserRecord {
     storageQuotaBytes: doc.storageQuotaBytes ?? 0,
     storageUsedBytes: doc.storageUsedBytes ?? 0,
     googleId: doc.googleId ?? null,
+    emailVerified: isEmailVerified(doc),
     name: doc.name ?? null,
     picture: doc.picture ?? null,
     createdAt: doc.createdAt,
     lastLoginAt: doc.lastLoginAt ?? null,
   };
+}
+
+/**
+ * Accounts stored before e-mail verification existed have no flag. Google
+ * only ever linked verified addresses, and admins were vetted by whoever
+ * made them; a self-registered password account proved nothing, so it reads
+ * as unverified (its owner can verify from the banner).
+ */
+export function isEmailVerified(doc: Pick<UserDocument, 'emailVerified' | 'googleId' | 'role'>): boolean {
+  return doc.emailVerified ?? (Boolean(doc.googleId) || doc.role === 'admin' || doc.role === 'superadmin');
 }

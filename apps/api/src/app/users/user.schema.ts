@@ -28,6 +28,12 @@ export interface UserDocument {
   storageReservedBytes: number;
   storageFreeBytes: number;
   googleId: string | null;
+  /**
+   * The owner proved the address: through the e-mailed link, or Google said
+   * so. Missing on accounts from before verification existed; see
+   * UserRepository's toRecord for how those are read.
+   */
+  emailVerified?: boolean;
   name: string | null;
   picture: string | null;
   createdAt: Date;
@@ -48,6 +54,7 @@ export const userSchema = new Schema<UserDocument>(
     storageReservedBytes: { type: Number, required: true, default: 0 },
     storageFreeBytes: { type: Number, required: true, default: 0 },
     googleId: { type: String, default: null },
+    emailVerified: { type: Boolean },
     name: { type: String, default: null },
     picture: { type: String, default: null },
     createdAt: { type: Date, required: true },

@@ -107,6 +107,8 @@ export class AdminAuthService {
         passwordHash: await this.hasher.hash(input.password),
         role: input.role === 'superadmin' ? Role.superadmin : Role.admin,
         storageQuotaBytes: await this.settings.get('defaultStorageQuotaBytes'),
+        // A new account the superadmin vouches for; existing accounts are never promoted here (below).
+        emailVerified: true,
       });
       await this.activity.record({
         actorType: 'admin',
@@ -120,6 +122,15 @@ export class AdminAuthService {
       return toAdminProfile(user);
     } catch (err) {
       if (err instanceof DuplicateEmailError) {
+        const existing = await this.users.findByEmail(email);
+        if (existing && !existing.emailVerified) {
+          // Possibly registered by someone else in the owner's name: say so rather than suggest promoting it.
+          throw new AppException(
+            409,
+            ErrorCode.EMAIL_NOT_VERIFIED,
+            'An account with this e-mail address exists but has not confirmed the address; it cannot become an admin account.',
+          );
+        }
         throw new AppException(409, ErrorCode.EMAIL_TAKEN, 'An account with this e-mail address already exists.');
       }
       throw err;

@@ -95,6 +95,8 @@ export class SuperadminProvisioner {
         passwordHash: await this.hasher.hash(password),
         role: Role.superadmin,
         storageQuotaBytes: await this.settings.get('defaultStorageQuotaBytes'),
+        // The operator chose this address (env or CLI); nobody else could have registered it first.
+        emailVerified: true,
       });
       await this.activity.record({
         actorType: 'system',

@@ -1,4 +1,4 @@
-import { AdminTokenResponse, ApiRoutes, InitiateUploadResponse, TokenResponse, UserProfile } from '@ddx/contracts';
+import { AdminTokenResponse, ApiRoutes, InitiateUploadResponse, TokenResponse } from '@ddx/contracts';
 import { RunningApp, startApp } from '@ddx/local-services';
 import { TestWebdav, testWebdav } from '@ddx/local-services/testing';
 import { FileDoc, FileRepository } from '@ddx/server-database';
@@ -121,10 +121,12 @@ export class AdminWorld {
 
   async registerUser(label = 'user'): Promise<TestUser> {
     const email = uniqueEmail(label);
-    const reg = await call<UserProfile>(this.api.url, 'POST', ApiRoutes.auth.register, { json: { email, password: PASSWORD } });
+    const reg = await call(this.api.url, 'POST', ApiRoutes.auth.register, { json: { email, password: PASSWORD } });
     if (reg.status !== 201) throw new Error(`register: ${reg.status} ${reg.text}`);
+    // Registration answers a message only (the same for a taken address); the id comes from the database.
+    const id = String((await this.db.collection('users').findOne({ email }))?.['_id']);
     const login = await this.userLogin(email);
-    return { id: reg.body.id, email, password: PASSWORD, token: login.body.access_token };
+    return { id, email, password: PASSWORD, token: login.body.access_token };
   }
 
   /** Uploads through the real protocol (WebSocket) and returns the file id. */

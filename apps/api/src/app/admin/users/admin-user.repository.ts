@@ -5,6 +5,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, isValidObjectId, Model, Types } from 'mongoose';
 
 import { UserRecord } from '../../users/user.record';
+import { isEmailVerified } from '../../users/user.repository';
 import { USER_MODEL, UserDocument } from '../../users/user.schema';
 
 export interface UserFilter {
@@ -109,6 +110,7 @@ function toRecord(doc: UserDocument): UserRecord {
     storageQuotaBytes: doc.storageQuotaBytes ?? 0,
     storageUsedBytes: doc.storageUsedBytes ?? 0,
     googleId: doc.googleId ?? null,
+    emailVerified: isEmailVerified(doc),
     name: doc.name ?? null,
     picture: doc.picture ?? null,
     createdAt: doc.createdAt,

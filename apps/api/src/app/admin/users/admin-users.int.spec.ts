@@ -264,6 +264,11 @@ describe('admin users API (api + worker + Drive emulator + WebDAV)', () => {
     const user = await w.registerUser('promote');
     expect((await put(AdminApiRoutes.userRole(user.id), { role: 'admin' })).status).toBe(403);
     expect((await w.db.collection('users').findOne({ _id: new Types.ObjectId(user.id) }))?.['role']).toBe('regular');
+    // Not even the superadmin can promote an account whose e-mail address was never confirmed.
+    const unverified = await put(AdminApiRoutes.userRole(user.id), { role: 'admin' }, w.rootToken);
+    expect({ status: unverified.status, error: unverified.body['error'] }).toEqual({ status: 409, error: 'EMAIL_NOT_VERIFIED' });
+    expect((await w.db.collection('users').findOne({ _id: new Types.ObjectId(user.id) }))?.['role']).toBe('regular');
+    await w.db.collection('users').updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { emailVerified: true } });
     const promoted = await put<AdminUser>(AdminApiRoutes.userRole(user.id), { role: 'admin' }, w.rootToken);
     expect(promoted.status).toBe(200);
     expect(promoted.body.role).toBe('admin');

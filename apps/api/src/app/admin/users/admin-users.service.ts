@@ -12,6 +12,7 @@ import {
   canModerate,
   canResetPassword,
   ErrorCode,
+  isAdminRole,
   Role,
   UserBulkRequest,
   UserDeletion,
@@ -24,6 +25,7 @@ import { PasswordHasher, PasswordPolicy } from '../../auth';
 import { AppException } from '../../common/app-exception';
 import { UserRecord } from '../../users/user.record';
 import { UserRepository } from '../../users/user.repository';
+import { PrincipalRevocations } from '../../ws-tickets/principal-revocations';
 import { AdminActor } from '../shared/admin-actor.decorator';
 import { AdminAudit } from '../shared/admin-audit.service';
 import { toAdminFile } from '../shared/admin-file.mapper';
@@ -70,6 +72,7 @@ export class AdminUsersService {
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly audit: AdminAudit,
+    private readonly revocations: PrincipalRevocations,
   ) {}
 
   async list(q: AdminUserListQuery): Promise<AdminUserList> {
@@ -117,6 +120,7 @@ export class AdminUsersService {
     await this.assertCan(actor, user, action, canModerate(actor.admin.role, user.role));
     const updated = await this.users.setStatus(id, STATUS_OF[action], action === 'reactivate' ? null : reason);
     if (!updated) throw notFound();
+    if (action !== 'reactivate') await this.revocations.publish({ userId: id, status: action === 'ban' ? 'banned' : 'suspended' });
     await this.audit.record(actor, ACTION_OF[action], id, { email: user.email, from: user.status, to: updated.status, reason });
     return this.view(updated);
   }
@@ -145,6 +149,14 @@ export class AdminUsersService {
     await this.assertNotSelf(actor, user, 'set_role');
     if (user.role === role) return this.view(user);
     await this.assertCan(actor, user, 'set_role', canAssignRole(actor.admin.role, user.role, role));
+    // An unproved address may have been registered by someone else in the owner's name.
+    if (isAdminRole(role) && !user.emailVerified) {
+      throw new AppException(
+        409,
+        ErrorCode.EMAIL_NOT_VERIFIED,
+        'This account has not confirmed its e-mail address, so it cannot be given an admin role. Ask its owner to confirm it first.',
+      );
+    }
     const updated = await this.users.setRole(id, role);
     if (!updated) throw notFound();
     await this.audit.record(actor, ActivityAction.adminUserRole, id, { email: user.email, from: user.role, to: role });
@@ -161,6 +173,7 @@ export class AdminUsersService {
     await this.assertNotSelf(actor, user, 'delete');
     await this.assertCan(actor, user, 'delete', canModerate(actor.admin.role, user.role));
     await this.users.setStatus(id, 'banned', reason ?? 'Account deleted by an administrator.');
+    await this.revocations.publish({ userId: id, status: 'banned' });
     let filesDeleted = 0;
     let purgesQueued = 0;
     for (const file of await this.files.findByOwner(id)) {

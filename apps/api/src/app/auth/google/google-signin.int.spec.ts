@@ -193,15 +193,42 @@ describe('Sign in with Google (through the Drive emulator)', () => {
     });
   });
 
-  it('links a verified Google identity to the existing password account with that e-mail', async () => {
+  it('links a verified Google identity to an existing password account whose address was confirmed', async () => {
     const email = await googleUser('kate');
-    const reg = await call<{ id: string }>(api.url, 'POST', ApiRoutes.auth.register, { json: { email, password: 'correct horse battery' } });
+    expect((await call(api.url, 'POST', ApiRoutes.auth.register, { json: { email, password: 'correct horse battery' } })).status).toBe(201);
+    const id = String((await db.collection('users').findOne({ email }))?.['_id']);
+    // As the e-mailed link does (email-verification.int.spec.ts).
+    await db.collection('users').updateOne({ email }, { $set: { emailVerified: true } });
     const { code, state, cookie } = await consent(email);
     const res = await callback(code, state, cookie);
     expect(res.status).toBe(200);
     const me = await call<MeResponse>(api.url, 'GET', ApiRoutes.auth.me, { token: res.body.access_token });
-    expect(me.body).toMatchObject({ id: reg.body.id, has_password: true, google_linked: true });
+    expect(me.body).toMatchObject({ id, has_password: true, google_linked: true, email_verified: true });
     expect((await call(api.url, 'POST', ApiRoutes.auth.token, { form: { username: email, password: 'correct horse battery' } })).status).toBe(200);
+  });
+
+  it("takes over an account pre-registered in the owner's name: the squatter's password and sessions stop working", async () => {
+    const email = await googleUser('victor');
+    const squatter = { email, password: 'squatter passphrase 1' };
+    expect((await call(api.url, 'POST', ApiRoutes.auth.register, { json: squatter })).status).toBe(201);
+    const squatterToken = (await call<{ access_token: string }>(api.url, 'POST', ApiRoutes.auth.token, { form: { username: email, password: squatter.password } })).body
+      .access_token;
+    expect((await call(api.url, 'GET', ApiRoutes.auth.me, { token: squatterToken })).status).toBe(200);
+    // A reset link the squatter asked for must die with the password.
+    expect((await call(api.url, 'POST', ApiRoutes.auth.forgotPassword, { json: { email } })).status).toBe(200);
+    const id = String((await db.collection('users').findOne({ email }))?.['_id']);
+    await waitFor(async () => (await db.collection('password_reset_tokens').countDocuments({ userId: id, usedAt: null })) === 1);
+
+    const { code, state, cookie } = await consent(email);
+    const owner = await callback(code, state, cookie);
+    expect(owner.status).toBe(200);
+    const me = await call<MeResponse>(api.url, 'GET', ApiRoutes.auth.me, { token: owner.body.access_token });
+    expect(me.body).toMatchObject({ id, has_password: false, google_linked: true, email_verified: true });
+
+    expect((await call(api.url, 'GET', ApiRoutes.auth.me, { token: squatterToken })).status).toBe(401);
+    const again = await call(api.url, 'POST', ApiRoutes.auth.token, { form: { username: email, password: squatter.password } });
+    expect(again.body['error']).toBe('INVALID_CREDENTIALS');
+    expect(await db.collection('password_reset_tokens').countDocuments({ userId: id, usedAt: null })).toBe(0);
   });
 
   it('refuses suspended accounts', async () => {
@@ -228,3 +255,11 @@ describe('Sign in with Google (through the Drive emulator)', () => {
     }
   });
 });
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

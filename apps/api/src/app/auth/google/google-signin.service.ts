@@ -8,6 +8,8 @@ import { SettingsService } from '../../settings/settings.service';
 import { DuplicateEmailError, UserRecord } from '../../users/user.record';
 import { UserRepository } from '../../users/user.repository';
 import { AccessTokenService } from '../access-token.service';
+import { EmailVerificationTokenRepository } from '../email-verification-token.repository';
+import { PasswordResetTokenRepository } from '../password-reset-token.repository';
 import { assertActive } from '../principal.service';
 import { GoogleOAuthClient, GoogleOAuthError, GoogleUserInfo } from './google-oauth.client';
 import { OAuthBrowserBinding, OAuthStateStore } from './oauth-state.store';
@@ -27,6 +29,8 @@ export class GoogleSignInService {
     private readonly states: OAuthStateStore,
     private readonly users: UserRepository,
     private readonly tokens: AccessTokenService,
+    private readonly resetTokens: PasswordResetTokenRepository,
+    private readonly verificationTokens: EmailVerificationTokenRepository,
     private readonly settings: SettingsService,
     private readonly activity: ActivityLogService,
   ) {}
@@ -103,6 +107,7 @@ export class GoogleSignInService {
     const existing = await this.users.findByEmail(info.email);
     if (existing) return { user: await this.link(existing, info, ip), created: false, linked: true };
 
+
     const settings = await this.settings.getAll();
     if (!settings.registrationOpen) {
       await this.fail(ip, info.email, 'registration_closed');
@@ -115,6 +120,7 @@ export class GoogleSignInService {
         role: Role.regular,
         storageQuotaBytes: settings.defaultStorageQuotaBytes,
         googleId: info.sub,
+        emailVerified: info.emailVerified,
         name: info.name,
         picture: info.picture,
       });
@@ -129,12 +135,24 @@ export class GoogleSignInService {
     }
   }
 
-  /** Verified e-mail only (checked before); refuses an account tied to another Google user. */
+  /**
+   * Verified Google e-mail only (checked before); refuses an account tied to
+   * another Google user. An account whose address was never proved may have
+   * been registered by someone else in the owner's name: the owner, proven
+   * by Google now, takes it over — the password is cleared, every session
+   * and every pending reset or verification link ends.
+   */
   private async link(user: UserRecord, info: GoogleUserInfo, ip: string): Promise<UserRecord> {
-    const linked = await this.users.linkGoogle(user.id, { googleId: info.sub, name: user.name ?? info.name, picture: user.picture ?? info.picture });
+    const google = { googleId: info.sub, name: user.name ?? info.name, picture: user.picture ?? info.picture };
+    const takeOver = !user.emailVerified;
+    const linked = takeOver ? await this.users.linkGoogleReplacingCredentials(user.id, google) : await this.users.linkGoogle(user.id, google);
     if (!linked) {
       await this.fail(ip, user.email, 'linked_to_other_google_account', user.id);
       throw new AppException(409, ErrorCode.GOOGLE_SIGNIN_FAILED, 'This account is linked to a different Google account.');
+    }
+    if (takeOver) {
+      await Promise.all([this.resetTokens.retireAll(user.id), this.verificationTokens.retireAll(user.id)]);
+      this.logger.warn({ userId: user.id }, 'Google sign-in took over an unverified account: password cleared, sessions revoked');
     }
     return linked;
   }
