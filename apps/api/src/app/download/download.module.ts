@@ -6,6 +6,7 @@ import { Connection } from 'mongoose';
 import { DownloadController } from './download.controller';
 import { DownloadService } from './download.service';
 import { FileSourceService } from './file-source.service';
+import { ZipStreamSlots } from './zip-stream-slots';
 
-@Module({ controllers: [DownloadController], providers: [DownloadService, FileSourceService, { provide: DownloadStatsRepository, inject: [getConnectionToken()], useFactory: (c: Connection) => new DownloadStatsRepository(c) }], exports: [FileSourceService] })
+@Module({ controllers: [DownloadController], providers: [DownloadService, FileSourceService, ZipStreamSlots, { provide: DownloadStatsRepository, inject: [getConnectionToken()], useFactory: (c: Connection) => new DownloadStatsRepository(c) }], exports: [FileSourceService] })
 export class DownloadModule {}

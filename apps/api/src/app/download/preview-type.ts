@@ -33,3 +33,13 @@ export function previewFor(contentType: string, filename: string): PreviewDecisi
   }
   return { type: 'none', contentType: 'application/octet-stream' };
 }
+
+/**
+ * Content-Type of a download (always an attachment). The declared type is
+ * the uploader's word, and served from this origin an active type (HTML,
+ * SVG, XHTML, JavaScript) could run as the app if a browser ever rendered it,
+ * so only the passive types the preview list allows keep theirs.
+ */
+export function downloadTypeFor(contentType: string, filename: string): string {
+  return previewFor(contentType, filename).contentType;
+}
