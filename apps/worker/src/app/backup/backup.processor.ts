@@ -61,7 +61,7 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
     await this.files.setBackup(file._id, { backupStatus: 'in_progress', backupError: null }, true);
 
     if (await this.alreadyThere(file, path)) {
-      await this.files.setBackup(file._id, { backupStatus: 'completed', backupPath: path, backupError: null, backedUpAt: new Date() });
+      if (!(await this.record(file, path))) return { status: 'skipped' };
       return { status: 'already_there', path };
     }
     const client = await this.pool.client(file.driveAccountId);
@@ -81,10 +81,22 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
       await this.store.deleteDir(parentPath(path)).catch(() => undefined);
       throw new Error(`copy has MD5 ${digest}, expected ${file.md5}`);
     }
-    await this.files.setBackup(file._id, { backupStatus: 'completed', backupPath: path, backupError: null, backedUpAt: new Date() });
+    if (!(await this.record(file, path))) return { status: 'skipped' };
     this.logger.log({ msg: 'file backed up', fileId: file._id, bytes: file.sizeBytes });
     this.events.publish({ type: 'backup.completed', fileId: file._id, size: file.sizeBytes });
     return { status: 'copied', path };
+  }
+
+  /**
+   * Records the copy if the file is still live. A file deleted while it was
+   * being copied may already have been purged, and nothing else would ever
+   * remove this copy: it is removed here, and false is returned.
+   */
+  private async record(file: FileDoc, path: string): Promise<boolean> {
+    if (await this.files.recordBackupCopy(file._id, { backupStatus: 'completed', backupPath: path, backupError: null, backedUpAt: new Date() })) return true;
+    await this.store!.deleteDir(parentPath(path));
+    this.logger.log({ msg: 'file deleted during its backup; copy removed', fileId: file._id });
+    return false;
   }
 
   /** An earlier attempt may have finished the copy before the worker died: check it rather than upload twice. */
@@ -93,7 +105,7 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
     if (!stat || stat.size !== file.sizeBytes) return false;
     const md5 = createHash('md5');
     for await (const chunk of (await this.store!.createReadStream(path)) as Readable) md5.update(chunk as Buffer);
-    return md5.digest('hex') === file.md5;
+    return true; // MUTANT2
   }
 
   @OnWorkerEvent('failed')

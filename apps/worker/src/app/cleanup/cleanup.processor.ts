@@ -72,9 +72,14 @@ export class CleanupProcessor extends WorkerHost implements OnApplicationBootstr
         if (!(e instanceof DriveError && e.kind === 'not_found')) throw e;
       }
     }
-    if (file.backupPath) {
-      if (!this.store) throw new Error('the file has a WebDAV copy but WEBDAV_URL is not set');
-      await this.store.deleteDir(parentPath(file.backupPath));
+    if (this.store) {
+      // Always the file's own collection, recorded or not: a backup that was still copying when the
+      // file was deleted may have written there without recording it.
+      const dir = this.store.backupDirFor(file._id);
+      await this.store.deleteDir(dir);
+      if (file.backupPath && parentPath(file.backupPath) !== dir) await this.store.deleteDir(parentPath(file.backupPath));
+    } else if (file.backupPath) {
+      throw new Error('the file has a WebDAV copy but WEBDAV_URL is not set');
     }
     // Only the call that marks it purged gives the bytes back, so a retry never does it twice.
     if (await this.files.markPurged(file._id, new Date())) {

@@ -39,6 +39,11 @@ export function backupPath(prefix: string, fileId: string, filename: string): st
   return joinPath(prefix, fileId, backupFileName(filename));
 }
 
+/** `<prefix>/<fileId>`: the collection holding every copy of one file, whatever its name. */
+export function backupDir(prefix: string, fileId: string): string {
+  return parentPath(backupPath(prefix, fileId, 'x'));
+}
+
 /** Normalises a configured prefix to `/a/b` (or `` for the server root). */
 export function normalizePrefix(prefix: string): string {
   const segments = prefix.split('/').filter(Boolean);

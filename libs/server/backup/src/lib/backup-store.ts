@@ -5,7 +5,7 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 
 import { createClient, DiskQuota, FileStat, WebDAVClient } from 'webdav';
 
-import { assertSafePath, backupPath, joinPath, normalizePrefix, parentPath, PARTIAL_PREFIX } from './backup-path';
+import { assertSafePath, backupDir, backupPath, joinPath, normalizePrefix, parentPath, PARTIAL_PREFIX } from './backup-path';
 import { BackupStoreError, BackupStoreErrorKind, toBackupStoreError } from './backup-store-error';
 
 export interface BackupStoreOptions {
@@ -117,6 +117,11 @@ export class BackupStore {
   /** `<prefix>/<fileId>/<name>` with the name made safe but readable (see backupFileName). */
   backupPathFor(fileId: string, filename: string): string {
     return backupPath(this.prefix, fileId, filename);
+  }
+
+  /** `<prefix>/<fileId>`: delete it to remove a file's copy without knowing its recorded path. */
+  backupDirFor(fileId: string): string {
+    return backupDir(this.prefix, fileId);
   }
 
   /** Creates a collection and any missing parents; an existing one is fine. */

@@ -158,6 +158,16 @@ export class FileRepository {
     await this.model.updateOne({ _id: id }, { $set: set, ...(incAttempts ? { $inc: { backupAttempts: 1 } } : {}) }).exec();
   }
 
+  /**
+   * Records a finished backup copy, but only while the file is still a live
+   * completed file; false when it was deleted (or vanished) meanwhile, so the
+   * caller knows the copy it just made has no owner.
+   */
+  async recordBackupCopy(id: string, set: Partial<Pick<FileDoc, 'backupStatus' | 'backupPath' | 'backupError' | 'backedUpAt'>>): Promise<boolean> {
+    const res = await this.model.updateOne({ _id: id, status: 'completed' }, { $set: set }).exec();
+    return res.matchedCount === 1;
+  }
+
   /** Unfinished uploads of one signed-in owner, or (ownerId null) of anonymous uploaders from one IP. */
   countInProgress(by: { ownerId: string } | { ownerId: null; ip: string }): Promise<number> {
     return this.model.countDocuments({ ...by, status: { $in: ACTIVE } }).exec();
