@@ -105,7 +105,7 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
     if (!stat || stat.size !== file.sizeBytes) return false;
     const md5 = createHash('md5');
     for await (const chunk of (await this.store!.createReadStream(path)) as Readable) md5.update(chunk as Buffer);
-    return true; // MUTANT2
+    return md5.digest('hex') === file.md5;
   }
 
   @OnWorkerEvent('failed')
