@@ -61,7 +61,7 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
     await this.files.setBackup(file._id, { backupStatus: 'in_progress', backupError: null }, true);
 
     if (await this.alreadyThere(file, path)) {
-      if (!(await this.record(file, path))) return { status: 'skipped' };
+      if (!(await this.record(file, path, this.store))) return { status: 'skipped' };
       return { status: 'already_there', path };
     }
     const client = await this.pool.client(file.driveAccountId);
@@ -81,7 +81,7 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
       await this.store.deleteDir(parentPath(path)).catch(() => undefined);
       throw new Error(`copy has MD5 ${digest}, expected ${file.md5}`);
     }
-    if (!(await this.record(file, path))) return { status: 'skipped' };
+    if (!(await this.record(file, path, this.store))) return { status: 'skipped' };
     this.logger.log({ msg: 'file backed up', fileId: file._id, bytes: file.sizeBytes });
     this.events.publish({ type: 'backup.completed', fileId: file._id, size: file.sizeBytes });
     return { status: 'copied', path };
@@ -92,9 +92,9 @@ export class BackupProcessor extends WorkerHost implements OnModuleInit {
    * being copied may already have been purged, and nothing else would ever
    * remove this copy: it is removed here, and false is returned.
    */
-  private async record(file: FileDoc, path: string): Promise<boolean> {
+  private async record(file: FileDoc, path: string, store: BackupStore): Promise<boolean> {
     if (await this.files.recordBackupCopy(file._id, { backupStatus: 'completed', backupPath: path, backupError: null, backedUpAt: new Date() })) return true;
-    await this.store!.deleteDir(parentPath(path));
+    await store.deleteDir(parentPath(path));
     this.logger.log({ msg: 'file deleted during its backup; copy removed', fileId: file._id });
     return false;
   }

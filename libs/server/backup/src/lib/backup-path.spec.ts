@@ -1,4 +1,4 @@
-import { backupFileName, backupPath, normalizePrefix } from './backup-path';
+import { backupDir, backupFileName, backupPath, normalizePrefix } from './backup-path';
 
 describe('backupFileName', () => {
   it('keeps spaces, unicode and URL-special characters as they are', () => {
@@ -50,5 +50,19 @@ describe('backupPath', () => {
     expect(normalizePrefix('//a//b/')).toBe('/a/b');
     expect(normalizePrefix('/')).toBe('');
     expect(() => normalizePrefix('/a/../b')).toThrow(/unsafe/);
+  });
+});
+
+describe('backupDir', () => {
+  it("is the collection that holds a file's copy, whatever the file is called", () => {
+    const id = '3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c';
+    expect(backupDir('/ddx', id)).toBe(`/ddx/${id}`);
+    expect(backupDir('', id)).toBe(`/${id}`);
+    for (const name of ['a.txt', 'ünïcødé 文件.bin', '..']) expect(backupPath('/ddx', id, name).startsWith(`${backupDir('/ddx', id)}/`)).toBe(true);
+  });
+
+  it('refuses an id that could leave the prefix', () => {
+    expect(() => backupDir('/ddx', '../other')).toThrow();
+    expect(() => backupDir('/ddx', '')).toThrow();
   });
 });
