@@ -14,6 +14,7 @@ export const appRoutes: Route[] = [
   { path: 'register', canActivate: [signedOutGuard], loadChildren: () => import('./pages/register/register.routes').then((m) => m.REGISTER_ROUTES) },
   { path: 'forgot-password', loadChildren: () => import('./pages/forgot-password/forgot-password.routes').then((m) => m.FORGOT_PASSWORD_ROUTES) },
   { path: WebRoutes.resetPassword.slice(1), loadChildren: () => import('./pages/reset-password/reset-password.routes').then((m) => m.RESET_PASSWORD_ROUTES) },
+  { path: WebRoutes.verifyEmail.slice(1), loadChildren: () => import('./pages/verify-email/verify-email.routes').then((m) => m.VERIFY_EMAIL_ROUTES) },
   { path: WebRoutes.googleCallback.slice(1), loadChildren: () => import('./pages/google-callback/google-callback.routes').then((m) => m.GOOGLE_CALLBACK_ROUTES) },
   { path: 'dashboard', canActivate: [signedInGuard], loadChildren: () => import('./pages/dashboard/dashboard.routes').then((m) => m.DASHBOARD_ROUTES) },
   { path: 'profile', canActivate: [signedInGuard], loadChildren: () => import('./pages/profile/profile.routes').then((m) => m.PROFILE_ROUTES) },

@@ -1,5 +1,5 @@
 import { DOCUMENT } from '@angular/common';
-import { computed, inject, Injectable } from '@angular/core';
+import { computed, inject, Injectable, signal } from '@angular/core';
 
 import { StoredToken } from './stored-token';
 
@@ -16,6 +16,11 @@ export class UserSession {
 
   readonly token = this.stored.token;
   readonly signedIn = computed(() => this.token() !== null);
+  /**
+   * Whether the signed-in account has confirmed its e-mail address, as last
+   * read from the profile (null: not known yet). Drives the layout's banner.
+   */
+  readonly emailVerified = signal<boolean | null>(null);
 
   /** The token to send now, or null (and signed out) when it has expired. */
   currentToken(): string | null {
@@ -24,9 +29,11 @@ export class UserSession {
 
   set(token: string): void {
     this.stored.set(token);
+    this.emailVerified.set(null);
   }
 
   clear(): void {
     this.stored.clear();
+    this.emailVerified.set(null);
   }
 }

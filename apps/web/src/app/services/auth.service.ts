@@ -7,8 +7,8 @@ import {
   GoogleSignInResponse,
   MeResponse,
   MessageResponse,
+  RegisterResponse,
   TokenResponse,
-  UserProfile,
 } from '@ddx/contracts';
 import { finalize, map, Observable, tap } from 'rxjs';
 
@@ -21,8 +21,22 @@ export class AuthService {
   private readonly http = inject(HttpClient);
   private readonly session = inject(UserSession);
 
-  register(email: string, password: string): Observable<UserProfile> {
-    return this.http.post<UserProfile>(ApiRoutes.auth.register, { email, password });
+  /** The same answer whether or not the address is taken: what happens next arrives by e-mail. */
+  register(email: string, password: string): Observable<RegisterResponse> {
+    return this.http.post<RegisterResponse>(ApiRoutes.auth.register, { email, password });
+  }
+
+  /** Uses the link from the verification e-mail; a signed-in session learns the address is confirmed. */
+  verifyEmail(token: string): Observable<MessageResponse> {
+    return this.http.post<MessageResponse>(ApiRoutes.auth.verifyEmail, { token }).pipe(
+      tap(() => {
+        if (this.session.signedIn()) this.session.emailVerified.set(true);
+      }),
+    );
+  }
+
+  resendVerification(): Observable<MessageResponse> {
+    return this.http.post<MessageResponse>(ApiRoutes.auth.verifyEmailResend, {});
   }
 
   /** Signs in and keeps the token. */
@@ -30,8 +44,10 @@ export class AuthService {
     return this.http.post<TokenResponse>(ApiRoutes.auth.token, { username: email, password }).pipe(tap((t) => this.session.set(t.access_token)));
   }
 
-  me(): Observable<MeResponse> {
-    return this.http.get<MeResponse>(ApiRoutes.auth.me);
+  /** `quiet`: a refused token does not send the visitor to the sign-in page (for background checks). */
+  me(options: { quiet?: boolean } = {}): Observable<MeResponse> {
+    const context = options.quiet ? new HttpContext().set(NO_SIGN_IN_REDIRECT, true) : undefined;
+    return this.http.get<MeResponse>(ApiRoutes.auth.me, { context }).pipe(tap((m) => this.session.emailVerified.set(m.email_verified)));
   }
 
   /** Every other session ends; this one continues with the new token. */

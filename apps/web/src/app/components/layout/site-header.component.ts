@@ -7,6 +7,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { UserSession } from '../../core/user-session';
 import { AuthService } from '../../services/auth.service';
 import { NotificationBellComponent } from '../notifications/notification-bell.component';
+import { VerifyEmailBannerComponent } from './verify-email-banner.component';
 
 interface NavLink {
   path: string;
@@ -17,7 +18,7 @@ interface NavLink {
 @Component({
   standalone: true,
   selector: 'app-site-header',
-  imports: [RouterLink, RouterLinkActive, UiButtonDirective, NotificationBellComponent],
+  imports: [RouterLink, RouterLinkActive, UiButtonDirective, NotificationBellComponent, VerifyEmailBannerComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <header class="border-b border-ink-200 bg-white">
@@ -86,6 +87,7 @@ interface NavLink {
           }
         </nav>
       }
+      <app-verify-email-banner />
     </header>
   `,
 })

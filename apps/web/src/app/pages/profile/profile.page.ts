@@ -50,6 +50,15 @@ import { AuthService } from '../../services/auth.service';
             <dl class="grid grid-cols-[auto_1fr] gap-x-6 gap-y-3 text-sm">
               <dt class="text-ink-500">E-mail</dt>
               <dd class="break-all font-medium text-ink-900" data-testid="profile-email">{{ m.email }}</dd>
+              <dt class="text-ink-500">E-mail status</dt>
+              <dd data-testid="profile-email-status">
+                @if (m.email_verified) {
+                  <span class="font-medium text-emerald-700">Confirmed</span>
+                } @else {
+                  <span class="font-medium text-amber-700">Not confirmed yet</span>
+                  <span class="block text-xs text-ink-500">Open the link we e-mailed you, or send a new one from the banner above.</span>
+                }
+              </dd>
               @if (m.name) {
                 <dt class="text-ink-500">Name</dt>
                 <dd class="text-ink-900">{{ m.name }}</dd>

@@ -51,20 +51,30 @@ describe('RegisterPage', () => {
     expect(errors(el)).toEqual(['The passwords do not match.']);
   });
 
-  it('registers, signs in and shows a taken e-mail under the field', () => {
+  it('registers and says "check your e-mail" without signing in (the answer is the same for a taken address)', () => {
     const { fixture, http, el, router } = setup();
     fill(fixture, { email: 'ada@example.org', password: 'long enough 1', confirm: 'long enough 1' });
     submit(fixture);
     const reg = http.expectOne('/api/v1/auth/register');
     expect(reg.request.body).toEqual({ email: 'ada@example.org', password: 'long enough 1' });
-    reg.flush({ statusCode: 409, error: 'EMAIL_TAKEN', message: 'An account with this e-mail already exists.' }, { status: 409, statusText: 'Conflict' });
+    reg.flush({ message: 'Thank you. Check your e-mail: we have sent a message to this address.' }, { status: 201, statusText: 'Created' });
     fixture.detectChanges();
-    expect(errors(el)).toEqual(['An account with this e-mail already exists.']);
+    const done = el.querySelector('[data-testid="register-done"]');
+    expect(done?.textContent).toContain('Check your e-mail');
+    expect(done?.textContent).toContain('we have sent a message to this address');
+    expect(el.querySelector('form')).toBeNull();
+    http.expectNone('/api/v1/auth/token');
+    expect(router.navigateByUrl).not.toHaveBeenCalled();
+    expect(localStorage.length).toBe(0);
+  });
 
-    fill(fixture, { email: 'ada2@example.org' });
+  it('shows a refused password under the field and keeps the form', () => {
+    const { fixture, http, el } = setup();
+    fill(fixture, { email: 'ada@example.org', password: 'password123', confirm: 'password123' });
     submit(fixture);
-    http.expectOne('/api/v1/auth/register').flush({ id: 'u1', email: 'ada2@example.org' }, { status: 201, statusText: 'Created' });
-    http.expectOne('/api/v1/auth/token').flush({ access_token: 'tok', token_type: 'bearer', expires_in: 3600 });
-    expect(router.navigateByUrl).toHaveBeenCalledWith('/dashboard');
+    http.expectOne('/api/v1/auth/register').flush({ statusCode: 400, error: 'WEAK_PASSWORD', message: 'This password is too common.' }, { status: 400, statusText: 'Bad Request' });
+    fixture.detectChanges();
+    expect(errors(el)).toEqual(['This password is too common.']);
+    expect(el.querySelector('[data-testid="register-done"]')).toBeNull();
   });
 });
