@@ -4,6 +4,7 @@ const SUPERADMIN_ONLY = [
   Permission.manageRoles,
   Permission.createAdmins,
   Permission.destructiveStorage,
+  Permission.addStorage,
   Permission.manageSettings,
   Permission.purgeLogs,
   Permission.deleteNotifications,

@@ -43,8 +43,13 @@ export const Permission = {
   manageFiles: 'files.manage',
   /** See Drive/WebDAV storage accounts and their health. */
   viewStorage: 'storage.read',
-  /** Add, enable/disable, refresh storage accounts. */
+  /** Disable, re-check, refresh storage accounts; remove an empty one. */
   manageStorage: 'storage.manage',
+  /**
+   * Add a storage account or enable one again (superadmin only): every later
+   * upload may land in that Google account, so whoever holds it can read them.
+   */
+  addStorage: 'storage.add',
   /**
    * Force-remove accounts that still hold files, delete-all-files, reset-all
    * usage (superadmin only). Removing an empty account needs manageStorage.

@@ -43,9 +43,9 @@ export class AdminStorageController {
   }
 
   @Post()
-  @RequirePermissions(Permission.manageStorage)
+  @RequirePermissions(Permission.addStorage)
   @Contract({
-    summary: 'Add an account (OAuth refresh token or service-account key), checked live with Drive before it is stored',
+    summary: 'Add an account (superadmin; OAuth refresh token or service-account key), checked live with Drive before it is stored',
     tags: TAGS,
     auth: AUTH,
     body: addStorageAccountRequestSchema,
@@ -72,8 +72,8 @@ export class AdminStorageController {
 
   @Post(':id/enable')
   @HttpCode(200)
-  @RequirePermissions(Permission.manageStorage)
-  @Contract({ summary: 'Let new uploads use the account', tags: TAGS, auth: AUTH, ...ONE, responses: { 200: adminStorageAccountSchema, ...ONE_ERRORS } })
+  @RequirePermissions(Permission.addStorage)
+  @Contract({ summary: 'Let new uploads use the account (superadmin)', tags: TAGS, auth: AUTH, ...ONE, responses: { 200: adminStorageAccountSchema, ...ONE_ERRORS } })
   enable(@Param('id') id: string, @Actor() actor: AdminActor) {
     return this.storage.setEnabled(actor, id, true);
   }

@@ -67,32 +67,50 @@ describe('admin storage accounts API (api + worker + Drive emulator + WebDAV)', 
     expect(res.text).not.toMatch(/credential/i);
   });
 
+  it('adding an account is a superadmin power: a plain admin gets 403 and nothing is stored', async () => {
+    const fresh = await w.control.addAccount({ limit: 128 * MiB });
+    const before = await accountCount();
+    const refused = await post(AdminApiRoutes.storageAccounts, { label: 'by an admin', credential: oauth(fresh) });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ statusCode: 403, error: 'PERMISSION_DENIED' });
+    expect(await accountCount()).toBe(before);
+    expect(await w.activity({ action: 'admin.storage_add', actorEmail: w.adminEmail })).toHaveLength(0);
+    const byRoot = await post<AdminStorageAccount>(AdminApiRoutes.storageAccounts, { label: 'by root', credential: oauth(fresh) }, w.rootToken);
+    expect(byRoot.status).toBe(201);
+    expect(await accountCount()).toBe(before + 1);
+    expect((await del<StorageAccountRemoval>(AdminApiRoutes.storageAccount(byRoot.body.id), w.rootToken)).status).toBe(200);
+  });
+
   it('adds an account only after Drive accepted its credentials; bad ones are refused and nothing is stored', async () => {
     const fresh = await w.control.addAccount({ limit: 512 * MiB });
     const before = await accountCount();
-    const bad = await post(AdminApiRoutes.storageAccounts, { label: 'bad', credential: oauth(fresh, 'not-a-real-refresh-token') });
+    const bad = await post(AdminApiRoutes.storageAccounts, { label: 'bad', credential: oauth(fresh, 'not-a-real-refresh-token') }, w.rootToken);
     expect(bad.status).toBe(400);
     expect(bad.body['error']).toBe('CREDENTIALS_REJECTED');
-    expect((await post(AdminApiRoutes.storageAccounts, { credential: { kind: 'oauth', client_id: 'x' } })).status).toBe(400);
-    const badKey = await post(AdminApiRoutes.storageAccounts, { credential: { kind: 'service_account', key_json: '{"client_email":"svc@example.org","private_key":"-----BEGIN PRIVATE KEY-----\\nnope"}' } });
+    expect((await post(AdminApiRoutes.storageAccounts, { credential: { kind: 'oauth', client_id: 'x' } }, w.rootToken)).status).toBe(400);
+    const badKey = await post(
+      AdminApiRoutes.storageAccounts,
+      { credential: { kind: 'service_account', key_json: '{"client_email":"svc@example.org","private_key":"-----BEGIN PRIVATE KEY-----\\nnope"}' } },
+      w.rootToken,
+    );
     expect(badKey.status).toBe(400);
     expect(badKey.body['error']).toBe('CREDENTIALS_REJECTED');
     expect(await accountCount()).toBe(before);
-    expect(await w.activity({ action: 'admin.storage_add_failed', actorEmail: w.adminEmail })).toHaveLength(2);
+    expect(await w.activity({ action: 'admin.storage_add_failed', actorEmail: 'root@example.org' })).toHaveLength(2);
 
-    const good = await post<AdminStorageAccount>(AdminApiRoutes.storageAccounts, { label: 'Fresh one', credential: oauth(fresh) });
+    const good = await post<AdminStorageAccount>(AdminApiRoutes.storageAccounts, { label: 'Fresh one', credential: oauth(fresh) }, w.rootToken);
     expect(good.status).toBe(201);
     expect(good.body).toMatchObject({ label: 'Fresh one', email: fresh.email, kind: 'oauth', enabled: true, health: 'healthy', quota_bytes: 512 * MiB });
     expect(good.text).not.toContain(fresh.credentials.oauth?.refresh_token as string);
     expect(await accountCount()).toBe(before + 1);
     idOf[fresh.email] = good.body.id;
     addedId = good.body.id;
-    const dup = await post(AdminApiRoutes.storageAccounts, { credential: oauth(fresh) });
+    const dup = await post(AdminApiRoutes.storageAccounts, { credential: oauth(fresh) }, w.rootToken);
     expect(dup.status).toBe(409);
     expect(dup.body['error']).toBe('ACCOUNT_EXISTS');
 
     const sa = await w.control.addAccount({ limit: 256 * MiB });
-    const viaKey = await post<AdminStorageAccount>(AdminApiRoutes.storageAccounts, { credential: { kind: 'service_account', key_json: JSON.stringify(sa.credentials.serviceAccount) } });
+    const viaKey = await post<AdminStorageAccount>(AdminApiRoutes.storageAccounts, { credential: { kind: 'service_account', key_json: JSON.stringify(sa.credentials.serviceAccount) } }, w.rootToken);
     expect(viaKey.status).toBe(201);
     expect(viaKey.body).toMatchObject({ kind: 'service_account', quota_bytes: 256 * MiB });
     idOf[sa.email] = viaKey.body.id;
@@ -129,10 +147,14 @@ describe('admin storage accounts API (api + worker + Drive emulator + WebDAV)', 
     const fileId = await w.upload(randomBytes(1000));
     expect((await w.files.findById(fileId))?.driveAccountId).toBe(idOf[b.email]);
     for (const o of others) await w.pool.setEnabled(o, true);
-    expect((await post<AdminStorageAccount>(AdminApiRoutes.storageEnable(idOf[a.email] as string))).body.enabled).toBe(true);
+    // Enabling again sends uploads to the account: a superadmin power, like adding it.
+    const adminEnable = await post(AdminApiRoutes.storageEnable(idOf[a.email] as string));
+    expect(adminEnable.status).toBe(403);
+    expect((await w.pool.get(idOf[a.email] as string))?.enabled).toBe(false);
+    expect((await post<AdminStorageAccount>(AdminApiRoutes.storageEnable(idOf[a.email] as string), {}, w.rootToken)).body.enabled).toBe(true);
 
     const doomed = await w.control.addAccount({ limit: 64 * MiB });
-    const added = await post<AdminStorageAccount>(AdminApiRoutes.storageAccounts, { credential: oauth(doomed) });
+    const added = await post<AdminStorageAccount>(AdminApiRoutes.storageAccounts, { credential: oauth(doomed) }, w.rootToken);
     await w.control.revokeAccount(doomed.email);
     const checked = await post<AdminStorageAccount>(AdminApiRoutes.storageCheck(added.body.id));
     expect(checked.body.health).toBe('unhealthy');

@@ -87,6 +87,8 @@ export function buildAddRequest(f: { kind: CredentialKind; label: string; client
         <button uiButton variant="secondary" type="button" (click)="load()" [disabled]="loading()">Reload</button>
         @if (canManage()) {
           <button uiButton variant="secondary" type="button" (click)="refreshAll()" [busy]="refreshing()" [disabled]="refreshing()" data-testid="storage-refresh-all">{{ refreshing() ? 'Asking Google…' : 'Refresh stats' }}</button>
+        }
+        @if (canAdd()) {
           <button uiButton type="button" (click)="openAdd()" data-testid="storage-add">Add account</button>
         }
       </div>
@@ -158,7 +160,7 @@ export function buildAddRequest(f: { kind: CredentialKind; label: string; client
                         <button uiButton size="sm" variant="secondary" type="button" [disabled]="rowBusy() === a.id" (click)="check(a)" data-testid="storage-check">Re-check</button>
                         @if (a.enabled) {
                           <button uiButton size="sm" variant="danger" type="button" class="ml-2" [disabled]="rowBusy() === a.id" (click)="toDisable.set(a)" data-testid="storage-disable">Disable</button>
-                        } @else {
+                        } @else if (canAdd()) {
                           <button uiButton size="sm" type="button" class="ml-2" [disabled]="rowBusy() === a.id" (click)="setEnabled(a, true)" data-testid="storage-enable">Enable</button>
                         }
                         <button uiButton size="sm" variant="ghost" type="button" class="ml-2" [disabled]="rowBusy() === a.id" (click)="askRemove(a)" data-testid="storage-remove">Remove</button>
@@ -274,6 +276,11 @@ export class AdminStoragePage implements OnInit {
 
   protected canManage(): boolean {
     return this.session.can(Permission.manageStorage);
+  }
+
+  /** Adding or re-enabling an account decides where later uploads go: superadmins only. */
+  protected canAdd(): boolean {
+    return this.session.can(Permission.addStorage);
   }
 
   protected canDestroy(): boolean {
