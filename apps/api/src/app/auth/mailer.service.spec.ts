@@ -25,4 +25,13 @@ describe('Mailer without SMTP_URL', () => {
     expect(JSON.stringify([...warn.mock.calls, ...error.mock.calls])).not.toContain('token=abc');
     expect(error).toHaveBeenCalled();
   });
+
+  it('logs the e-mail verification link at warn level outside production, never in production', async () => {
+    const verification = { to: 'a@example.org', link: 'http://127.0.0.1:8080/verify-email?token=def', expiresInHours: 48 };
+    await new Mailer({ NODE_ENV: 'development', MAIL_FROM: 'x <x@y.z>' } as AppConfig).sendEmailVerification(verification);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ to: verification.to, link: verification.link }), expect.stringContaining('e-mail verification link'));
+    warn.mockClear();
+    await new Mailer({ NODE_ENV: 'production', MAIL_FROM: 'x <x@y.z>' } as AppConfig).sendEmailVerification(verification);
+    expect(JSON.stringify([...warn.mock.calls, ...error.mock.calls])).not.toContain('token=def');
+  });
 });
