@@ -53,6 +53,7 @@ export const UPLOAD_SETTINGS_DEFAULTS: Readonly<UploadSettings> = Object.freeze<
   // Each initiation opens a Drive session: generous for people, a wall for loops.
   uploadInitiationsPerHourPerClient: 100,
   uploadInitiationsPerHourPerUser: 200,
-  maxUploadsInProgress: 20,
+  // Abandoned uploads count until they expire, and an office behind one address shares the anonymous cap.
+  maxUploadsInProgress: 50,
   uploadRecordRetentionDays: UPLOAD_RECORD_RETENTION_DAYS_DEFAULT,
 });

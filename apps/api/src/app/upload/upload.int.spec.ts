@@ -196,6 +196,24 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
     expect(await reservedOnAccounts()).toBe(before);
   });
 
+  it('blocks scripts and executables by the name as stored (bidi, zero-width, case, trailing dots and spaces); look-alikes pass', async () => {
+    const before = await reservedOnAccounts();
+    for (const name of ['invoice\u202Efdp.exe', 'photo\u202Egpj.js', 'a.exe\u200B', 'evil.EXE.', 'a.js ', 'run.hta', 'x.VBE', 'x.wsf', 'x.cpl', 'x.msp', 'x.jse']) {
+      const { status, body } = await initiate(name, 10);
+      expect({ name, status, error: body.error }).toEqual({ name, status: 400, error: 'TYPE_BLOCKED' });
+    }
+    expect(await reservedOnAccounts()).toBe(before);
+    for (const [name, stored] of [
+      ['data.json', 'data.json'],
+      ['report\u202E.pdf', 'report.pdf'],
+      ['\u2066notes\u2069.txt', 'notes.txt'],
+    ]) {
+      const { status, body } = await initiate(name as string, 10);
+      expect({ name, status, filename: body.filename }).toEqual({ name, status: 201, filename: stored });
+      await fetch(`${api.url}/api/v1/upload/cancel/${body.file_id}`, { method: 'POST', headers: { 'X-Upload-Token': body.upload_token } });
+    }
+  });
+
   it('cancel over the socket and over HTTP releases the reservation', async () => {
     const data = randomBytes(6 * MiB);
     const before = await reservedOnAccounts();
