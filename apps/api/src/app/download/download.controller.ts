@@ -1,4 +1,4 @@
-import { batchViewSchema, DownloadErrorCode, fileMetaSchema, previewMetaSchema } from '@ddx/contracts';
+import { batchViewSchema, DownloadErrorCode, errorBodySchema, fileMetaSchema, previewMetaSchema } from '@ddx/contracts';
 import { FileDoc } from '@ddx/server-database';
 import { Controller, Delete, Get, Head, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import archiver from 'archiver';
@@ -83,7 +83,7 @@ export class DownloadController {
   }
 
   @Get('batch/download-zip/:id')
-  @Contract({ summary: 'All files of a batch as one ZIP, streamed', tags: ['download'], params: idParams, responses: { 200: null } })
+  @Contract({ summary: 'All files of a batch as one ZIP (entries stored), streamed; 429 past the concurrent ZIP streams per client or in all', tags: ['download'], params: idParams, responses: { 200: null, 429: errorBodySchema } })
   async zip(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { files } = await this.downloads.batch(id);
     for (const f of files) if (!(await this.sources.available(f))) throw unavailable();

@@ -3,6 +3,7 @@ import {
   batchInitiateRequestSchema,
   batchInitiateResponseSchema,
   cancelUploadRequestSchema,
+  errorBodySchema,
   fileHistoryResponseSchema,
   initiateUploadRequestSchema,
   initiateUploadResponseSchema,
@@ -30,10 +31,10 @@ export class UploadController {
 
   @Post('upload/initiate')
   @Contract({
-    summary: 'Start an upload: checks limits, reserves storage, returns the WebSocket URL and a single-use token',
+    summary: 'Start an upload: checks limits (429 past the hourly allowance or the in-progress cap), reserves storage, returns the WebSocket URL and a single-use token',
     tags: ['upload'],
     body: initiateUploadRequestSchema,
-    responses: { 201: initiateUploadResponseSchema },
+    responses: { 201: initiateUploadResponseSchema, 429: errorBodySchema },
     auth: ['user'],
   })
   initiate(@Body() body: FileSpec, @Req() req: Request, @CurrentUser() user?: AuthenticatedUser) {
@@ -45,7 +46,7 @@ export class UploadController {
     summary: 'Start several uploads at once; entries answer in request order',
     tags: ['upload'],
     body: batchInitiateRequestSchema,
-    responses: { 201: batchInitiateResponseSchema },
+    responses: { 201: batchInitiateResponseSchema, 429: errorBodySchema },
     auth: ['user'],
   })
   initiateBatch(@Body() body: { files: FileSpec[] }, @Req() req: Request, @CurrentUser() user?: AuthenticatedUser) {
