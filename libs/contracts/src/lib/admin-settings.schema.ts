@@ -22,9 +22,13 @@ export const adminSettingsSchema = z.object({
   passwordMinLength: z.number().int().min(PASSWORD_MIN_LENGTH_FLOOR).max(PASSWORD_MAX_LENGTH),
   /** Storage quota given to new accounts. */
   defaultStorageQuotaBytes: z.number().int().min(0),
-  /** Failed sign-ins allowed per account before it is locked for `loginLockoutMinutes`. */
+  /**
+   * Sign-ins allowed per (account, client IP) before that client is locked
+   * out of that account for `loginLockoutMinutes`; past this many failures
+   * from all clients, each attempt on the account is slowed down instead.
+   */
   maxLoginAttempts: z.number().int().min(1).max(100),
-  /** How long an account stays locked after too many failed sign-ins. */
+  /** How long a client stays locked out of an account, and the window in which failures are counted. */
   loginLockoutMinutes: z.number().int().min(1).max(24 * 60),
   /** Lifetime of a password-reset link. */
   passwordResetTtlMinutes: z.number().int().min(5).max(24 * 60),
