@@ -162,4 +162,21 @@ describe('backup integrity: a copy is verified before it counts', () => {
     expect(await driveReads()).toBe(0);
     expect(md5(onDisk(path) as Buffer)).toBe(md5(data));
   });
+
+  it.each(([500, 502, 503, 504] as const).flatMap((status) => (['json', 'html', 'empty'] as const).map((body) => [status, body] as const)))(
+    'Drive answers the read with %i and a %s body → the attempt fails with its reason recorded, the retry copies the file whole',
+    async (status, body) => {
+      await control.addFault({ kind: 'server_error', status, body, route: 'files.download', count: 1 });
+      const data = randomBytes(MiB + 7);
+      const { id, path } = await completedFile(`read-${status}-${body}.bin`, data);
+      // Between the attempts (2 s of backoff) the record says why the first one failed.
+      const between = await until(id, (x) => !!x.backupError || x.backupStatus === 'completed');
+      expect(between.backupStatus).toBe('queued');
+      expect(between.backupError).toMatch(new RegExp(`^Drive download failed: ${status}${body === 'json' ? ' (internalError|backendError)' : '$'}`));
+      const f = await until(id, (x) => x.backupStatus === 'completed');
+      expect(f).toMatchObject({ backupStatus: 'completed', backupAttempts: 2, backupError: null });
+      expect(await driveReads()).toBe(2);
+      expect(md5(onDisk(path) as Buffer)).toBe(md5(data));
+    },
+  );
 });
