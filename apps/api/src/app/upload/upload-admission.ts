@@ -1,7 +1,7 @@
 import { ErrorCode } from '@ddx/contracts';
 import { FileRepository } from '@ddx/server-database';
 import { REDIS } from '@ddx/server-queue';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 
@@ -42,6 +42,8 @@ export interface Admission {
  */
 @Injectable()
 export class UploadAdmission {
+  private readonly logger = new Logger(UploadAdmission.name);
+
   constructor(
     private readonly limiter: RateLimiter,
     private readonly files: FileRepository,
@@ -54,7 +56,7 @@ export class UploadAdmission {
       .update(actor.userId ? `user:${actor.userId}` : `ip:${actor.ip}`)
       .digest('hex')
       .slice(0, 32);
-    const lock = await UploadLock.acquire(this.redis, `initiate:${actorKey}`, { ttlMs: 30_000, waitMs: 15_000 });
+    const lock = await this.serialize(actorKey);
     if (!lock) throw new AppException(429, ErrorCode.RATE_LIMITED, 'Too many uploads are starting at once. Please try again in a moment.', undefined, { 'Retry-After': '5' });
     try {
       const inProgress = await this.files.countInProgress(actor.userId ? { ownerId: actor.userId } : { ownerId: null, ip: actor.ip });
@@ -69,6 +71,16 @@ export class UploadAdmission {
     } catch (e) {
       await lock.release();
       throw e;
+    }
+  }
+
+  /** The actor's initiation lock; without Redis, initiations go on unserialised (the cap may then be passed by a few). */
+  private async serialize(actorKey: string): Promise<Admission | null> {
+    try {
+      return await UploadLock.acquire(this.redis, `initiate:${actorKey}`, { ttlMs: 30_000, waitMs: 15_000 });
+    } catch (err) {
+      this.logger.error({ err }, 'upload initiation lock unavailable (Redis); going on without it');
+      return { release: async () => undefined };
     }
   }
 
