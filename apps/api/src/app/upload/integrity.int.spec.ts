@@ -95,6 +95,20 @@ describe('upload integrity: Drive stores or reports bytes other than were sent',
     await expectChecksumMismatch('corrupt-stored.bin', up.file_id, run);
   });
 
+  it("the final chunk's answer is lost and the status query brings a wrong md5Checksum: still CHECKSUM_MISMATCH", async () => {
+    const data = randomBytes(5 * MiB);
+    const up = await initiate('lost-answer.bin', data.length);
+    await fetch(`${emulator.url}__emulator/stats`, { method: 'DELETE' });
+    // One fault per request: the first chunk marks the session, the final chunk's answer is cut.
+    await control.addFault({ kind: 'wrong_md5', route: 'upload.resumable.chunk' });
+    await control.addFault({ kind: 'drop_response', route: 'upload.resumable.chunk', afterBytes: 0 });
+    const run = await runUpload(api.url, up.file_id, up.upload_token, data);
+    expect(await control.faults()).toEqual([]);
+    // One status query opens the socket; the second is the one that learns of the file.
+    expect((await control.stats()).byRoute['upload.resumable.status']?.requests).toBe(2);
+    await expectChecksumMismatch('lost-answer.bin', up.file_id, run);
+  });
+
   it('a wrong md5Checksum on a one-frame upload is caught as well', async () => {
     const data = randomBytes(1000);
     const up = await initiate('small-wrong.bin', data.length);
