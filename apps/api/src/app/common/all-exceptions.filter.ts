@@ -23,6 +23,7 @@ const SAFE_MESSAGE_BY_STATUS: Record<number, string> = {
   404: 'Nothing was found at this address.',
   405: 'This method is not allowed here.',
   413: 'The request body is too large.',
+  415: 'This content type, charset or encoding is not supported.',
   429: 'Too many requests. Please wait and try again.',
   503: 'The service is temporarily unavailable. Please try again shortly.',
 };
@@ -30,6 +31,8 @@ const SAFE_MESSAGE_BY_STATUS: Record<number, string> = {
 interface BodyParserError {
   type?: string;
   status?: number;
+  /** Set by http-errors (body-parser, serve-static) on errors whose message a client may see. */
+  expose?: boolean;
 }
 
 /**
@@ -79,6 +82,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (parserError?.type === 'entity.too.large') {
       return { body: { statusCode: 413, error: ErrorCode.PAYLOAD_TOO_LARGE, message: SAFE_MESSAGE_BY_STATUS[413] as string } };
+    }
+    // The request's own fault, found before any handler ran: Express's URIError for a
+    // path parameter that is no valid percent-encoding (`/download/%FF`), or
+    // body-parser's refusal of a charset or encoding it cannot read.
+    const status = parserError?.status;
+    if ((exception instanceof URIError || parserError?.expose === true) && typeof status === 'number' && status >= 400 && status < 500) {
+      return { body: { statusCode: status, error: CODE_BY_STATUS[status] ?? ErrorCode.VALIDATION, message: SAFE_MESSAGE_BY_STATUS[status] ?? 'The request could not be read.' } };
     }
     const requestId = String(req.id ?? '');
     this.logger.error({ err: exception, requestId, path: req.path }, 'unhandled error');

@@ -1,6 +1,6 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { IncomingMessage, Server } from 'node:http';
+import { IncomingMessage, Server, STATUS_CODES } from 'node:http';
 import { Duplex } from 'node:stream';
 
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer, params: Record<string, string>) => void;
@@ -11,11 +11,18 @@ interface UpgradeRoute {
   handler: UpgradeHandler;
 }
 
+const logger = new Logger('WebSocket');
+
 /**
  * Nest's WsAdapter matches gateway paths exactly and destroys every other
  * upgrade. Upload sockets live at `/ws_api/upload/:file_id`, so this adapter
  * also dispatches upgrades to parameterised routes registered by features,
  * before falling back to Nest's own gateways.
+ *
+ * The dispatcher runs on the raw socket of an unauthenticated request, where
+ * nothing of Express or Nest catches a throw: an exception here would end the
+ * whole process. So it answers any request it cannot read with a 4xx on that
+ * one socket, and keeps a handler's failure to that socket as well.
  */
 export class AppWsAdapter extends WsAdapter {
   constructor(app: INestApplicationContext) {
@@ -56,24 +63,71 @@ export class AppWsAdapter extends WsAdapter {
     }
     if (installed) return;
     const dispatch = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const pathname = new URL(request.url ?? '/', 'ws://localhost').pathname;
-      for (const route of routesOf(server)) {
-        const m = route.pattern.exec(pathname);
-        if (m) {
-          const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
-          route.handler(request, socket, head, params);
-          return;
-        }
-      }
-      if (fallbacks.length === 0) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      // Node removes its own 'error' listener from a socket it hands to 'upgrade';
+      // until the ws library adds one (after a handler's async checks), a client
+      // resetting the connection would raise an error nobody listens to.
+      socket.on('error', () => socket.destroy());
+      let target: { route: UpgradeRoute; params: Record<string, string> } | 'not-found';
+      try {
+        target = resolve(routesOf(server), request.url);
+      } catch {
+        refuse(socket, 400);
         return;
       }
-      for (const l of fallbacks) l(request, socket, head);
+      try {
+        if (target !== 'not-found') {
+          target.route.handler(request, socket, head, target.params);
+          return;
+        }
+        if (fallbacks.length === 0) {
+          refuse(socket, 404);
+          return;
+        }
+        for (const l of fallbacks) l(request, socket, head);
+      } catch (err) {
+        logger.error({ msg: 'upgrade handler failed', path: target === 'not-found' ? undefined : target.route.pattern.source, err });
+        refuse(socket, 500);
+      }
     };
     (dispatch as unknown as { ddxDispatch: boolean }).ddxDispatch = true;
     server.on('upgrade', dispatch);
   }
+}
+
+/** A request line the dispatcher cannot read: the client's fault, answered 400. */
+class UpgradeRequestError extends Error {}
+
+function resolve(routes: UpgradeRoute[], url: string | undefined): { route: UpgradeRoute; params: Record<string, string> } | 'not-found' {
+  let pathname: string;
+  try {
+    pathname = new URL(url ?? '/', 'ws://localhost').pathname;
+  } catch {
+    throw new UpgradeRequestError('unparseable URL');
+  }
+  for (const route of routes) {
+    const m = route.pattern.exec(pathname);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    route.names.forEach((name, i) => {
+      try {
+        params[name] = decodeURIComponent(m[i + 1] ?? '');
+      } catch {
+        // `%FF`, `%E0%A4`, a lone `%`: not UTF-8 percent-encoding.
+        throw new UpgradeRequestError('bad percent-encoding');
+      }
+    });
+    return { route, params };
+  }
+  return 'not-found';
+}
+
+/** Ends an upgrade that will not happen with a plain HTTP answer, if the socket can still take one. */
+function refuse(socket: Duplex, status: 400 | 404 | 500): void {
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+  // A client that never reads must not hold the socket open.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 function routesOf(server: Server): UpgradeRoute[] {
