@@ -76,9 +76,12 @@ describe('upload initiation limits: hourly allowance per client and per user, ca
 
   async function signUp(email: string): Promise<{ id: string; auth: Record<string, string> }> {
     const password = 'correct horse battery staple';
-    const { id } = (await post('auth/register', { email, password })).body as unknown as { id: string };
+    await post('auth/register', { email, password });
     const { access_token } = (await post('auth/token', { username: email, password })).body as unknown as { access_token: string };
-    return { id, auth: { Authorization: `Bearer ${access_token}` } };
+    const auth = { Authorization: `Bearer ${access_token}` };
+    const { id } = (await (await fetch(`${api.url}/api/v1/auth/users/me`, { headers: auth })).json()) as { id: string };
+    expect(id).toBeTruthy();
+    return { id, auth };
   }
 
   it('anonymous: N initiations per hour per client go through, the N+1-th gets 429 and opens no Drive session and no record', async () => {
