@@ -1,6 +1,8 @@
 /** Stable action names in `activity_logs`; admin log views filter on them. */
 export const ActivityAction = {
   userRegister: 'user.register',
+  /** Registration with an address that already has an account (nothing created; the owner was told by e-mail). */
+  userRegisterExisting: 'user.register_existing',
   userLogin: 'user.login',
   userLoginFailed: 'user.login_failed',
   userLogout: 'user.logout',

@@ -89,6 +89,8 @@ export class AuthService {
       void this.sendVerification(user).catch((err: unknown) => this.logger.error({ err, userId: user.id }, 'verification e-mail could not be sent'));
     } catch (err) {
       if (!(err instanceof DuplicateEmailError)) throw err;
+      // Also one write, as for a new account, so the two take about as long.
+      await this.activity.record({ actorType: 'user', actorId: null, actorEmail: email, action: ActivityAction.userRegisterExisting, ip });
       void this.noticeRegistrationAttempt(email).catch((err2: unknown) => this.logger.error({ err: err2 }, 'registration-attempt notice could not be sent'));
     }
     return { message: REGISTER_ANSWER };

@@ -129,6 +129,7 @@ describe('e-mail verification and neutral registration through a real SMTP serve
     expect(notice.text).not.toMatch(/verify-email\?token=/);
     expect(await db.collection('users').findOne({ email: owner })).toEqual(before);
     expect(await login(owner, 'someone elses passphrase')).toBeUndefined();
+    expect(await db.collection('activity_logs').countDocuments({ action: 'user.register_existing', actorEmail: owner })).toBe(1);
   });
 
   it('refuses admin roles to unverified accounts: role change and create-admin say EMAIL_NOT_VERIFIED', async () => {

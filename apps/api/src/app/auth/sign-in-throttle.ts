@@ -73,9 +73,10 @@ export class SignInThrottle {
     await this.limiter.hit(attempt.policies.account, attempt.email);
   }
 
-  /** After a password reset through the e-mailed link: the account starts afresh. */
+  /** After a password reset through the e-mailed link: the account starts afresh (user and admin sign-in alike). */
   async forgetAccount(email: string): Promise<void> {
-    await this.limiter.reset(await this.limits.userLoginAccountFailures(), email);
+    const [user, admin] = await Promise.all([this.limits.userLoginAccountFailures(), this.limits.adminLoginAccountFailures()]);
+    await Promise.all([this.limiter.reset(user, email), this.limiter.reset(admin, email)]);
   }
 
   private async policies(audience: SignInAudience): Promise<Policies> {
