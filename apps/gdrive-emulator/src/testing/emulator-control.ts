@@ -83,6 +83,10 @@ export class EmulatorControl {
     return this.call('GET', 'stats') as Promise<EmulatorStats>;
   }
 
+  clearStats(): Promise<unknown> {
+    return this.call('DELETE', 'stats');
+  }
+
   settings(patch: { tokenLifetimeSeconds?: number; sessionLifetimeSeconds?: number }): Promise<unknown> {
     return this.call('PATCH', 'settings', patch);
   }

@@ -98,7 +98,7 @@ describe('upload integrity: Drive stores or reports bytes other than were sent',
   it("the final chunk's answer is lost and the status query brings a wrong md5Checksum: still CHECKSUM_MISMATCH", async () => {
     const data = randomBytes(5 * MiB);
     const up = await initiate('lost-answer.bin', data.length);
-    await fetch(`${emulator.url}__emulator/stats`, { method: 'DELETE' });
+    await control.clearStats();
     // One fault per request: the first chunk marks the session, the final chunk's answer is cut.
     await control.addFault({ kind: 'wrong_md5', route: 'upload.resumable.chunk' });
     await control.addFault({ kind: 'drop_response', route: 'upload.resumable.chunk', afterBytes: 0 });

@@ -64,7 +64,7 @@ describe('backup integrity: a copy is verified before it counts', () => {
     await emulator?.close();
   });
 
-  beforeEach(() => fetch(`${emulator.url}__emulator/stats`, { method: 'DELETE' }));
+  beforeEach(() => control.clearStats());
   afterEach(() => control.clearFaults());
 
   const files = () => worker.get(FileRepository);
