@@ -48,4 +48,12 @@ describe('UploadAdmission', () => {
     const full = setup({ allowedHits: 10, inProgress: 2, redisDown: true });
     await expect(full.admission.admit(anonymous, settings, 1)).rejects.toMatchObject({ code: 'TOO_MANY_UPLOADS_IN_PROGRESS', status: 429 });
   });
+
+  it('a batch larger than the cap itself is told to send fewer files', async () => {
+    const { admission } = setup({ allowedHits: 10, inProgress: 0 });
+    await expect(admission.admit(anonymous, settings, 3)).rejects.toMatchObject({
+      code: 'TOO_MANY_UPLOADS_IN_PROGRESS',
+      message: 'At most 2 uploads can be in progress at once and this batch has 3 files. Please upload at most 2 at a time.',
+    });
+  });
 });

@@ -61,10 +61,13 @@ export class UploadAdmission {
     try {
       const inProgress = await this.files.countInProgress(actor.userId ? { ownerId: actor.userId } : { ownerId: null, ip: actor.ip });
       if (inProgress + files > settings.maxUploadsInProgress) {
+        const max = settings.maxUploadsInProgress;
         throw new AppException(
           429,
           ErrorCode.TOO_MANY_UPLOADS_IN_PROGRESS,
-          `You have ${inProgress} unfinished upload${inProgress === 1 ? '' : 's'}; at most ${settings.maxUploadsInProgress} can be in progress at once. Finish or cancel ${inProgress === 0 ? 'some' : 'one'} of them before starting ${files === 1 ? 'another' : `${files} more`}.`,
+          inProgress === 0
+            ? `At most ${max} uploads can be in progress at once and this batch has ${files} files. Please upload at most ${max} at a time.`
+            : `You have ${inProgress} unfinished upload${inProgress === 1 ? '' : 's'}; at most ${max} can be in progress at once. Finish or cancel one of them before starting ${files === 1 ? 'another' : `${files} more`}.`,
         );
       }
       return lock;
