@@ -28,10 +28,14 @@ describe('nginx/nginx.conf', () => {
     expect(conf).toMatch(/access_log \/dev\/stdout ddx;/);
   });
 
-  it('covers every auth route of the contracts with a rate-limit zone', () => {
+  it('covers every auth route of the contracts with a rate-limit zone, whatever the case and with a trailing slash', () => {
     const locations = read('nginx/directdrivex/locations.conf');
     for (const path of [ApiRoutes.auth.token, ApiRoutes.auth.register, ApiRoutes.auth.forgotPassword, ApiRoutes.auth.resetPassword, ApiRoutes.adminAuth.token]) {
-      expect({ path, limited: new RegExp(`location = ${path.replace(/\//g, '\\/')} \\{\\s*limit_req zone=ddx_`).test(locations) }).toEqual({ path, limited: true });
+      const location = `location ~* ^${path}/?$ {`;
+      const at = locations.indexOf(location);
+      expect({ path, limited: at >= 0 && /^\s*limit_req zone=ddx_/.test(locations.slice(at + location.length)) }).toEqual({ path, limited: true });
+      // An exact-match spelling would be chosen before the regex and let the others through.
+      expect(locations).not.toContain(`location = ${path} `);
     }
   });
 });
@@ -90,6 +94,19 @@ describe('outside containers', () => {
       expect(unit).toMatch(/^RestartPreventExitStatus=78$/m);
     }
     expect(read('deploy/systemd/directdrivex.target')).toMatch(/directdrivex-api@8081\.service directdrivex-api@8082\.service directdrivex-worker\.service/);
+  });
+
+  it('every supervisor restarts an api or worker that exits on an unexpected error (exit code 70)', () => {
+    for (const unit of ['deploy/systemd/directdrivex-api@.service', 'deploy/systemd/directdrivex-worker.service']) {
+      const text = read(unit);
+      expect({ unit, restart: /^Restart=(\S+)$/m.exec(text)?.[1] }).toEqual({ unit, restart: 'always' });
+      expect({ unit, prevented: /^RestartPreventExitStatus=(.*)$/m.exec(text)?.[1]?.split(/\s+/) ?? [] }).toEqual({ unit, prevented: ['78'] });
+    }
+    const conf = ini(read('deploy/supervisor/directdrivex.conf'));
+    for (const name of ['program:directdrivex-api-1', 'program:directdrivex-api-2', 'program:directdrivex-worker']) {
+      // `unexpected` would restart only on exit codes outside `exitcodes`; `true` restarts on any exit.
+      expect({ name, autorestart: conf[name]?.['autorestart'] }).toEqual({ name, autorestart: 'true' });
+    }
   });
 
   it('shell scripts parse (bash -n / sh -n)', () => {

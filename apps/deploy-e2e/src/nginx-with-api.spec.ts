@@ -239,6 +239,30 @@ describe('nginx in front of two api replicas and the built SPA', () => {
       expect(header(other, 'x-request-id')).not.toBe('');
     });
 
+    it.each([
+      ['another case', '/api/v1/Auth/Token', '127.0.0.31'],
+      ['a trailing slash', '/api/v1/auth/token/', '127.0.0.32'],
+      ['another case and a trailing slash (admin)', '/api/v1/ADMIN/auth/TOKEN/', '127.0.0.33'],
+      ['a doubled slash', '/api/v1/auth//forgot-password', '127.0.0.35'],
+      ['an encoded letter', '/api/v1/auth/reset-passwor%64', '127.0.0.36'],
+    ])('applies the sign-in limits to %s (%s), and the api does not route that spelling', async (_name, path, client) => {
+      const burst = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          send(`${nginx.url}${path}`, {
+            method: 'POST',
+            localAddress: client,
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ email: 'someone@example.com', password: 'not-the-password' }),
+          }),
+        ),
+      );
+      const limited = burst.filter((r) => r.status === 429 && !header(r, 'x-request-id'));
+      expect(limited.length).toBeGreaterThanOrEqual(15);
+      // What got through reached the api, which has exactly one spelling per route.
+      const reachedApi = burst.filter((r) => header(r, 'x-request-id'));
+      expect(reachedApi.map((r) => r.status)).toEqual(reachedApi.map(() => 404));
+    });
+
     it('refuses request bodies over client_max_body_size with a JSON 413', async () => {
       const res = await send(`${nginx.url}/api/v1/deploy-e2e-probe`, {
         method: 'POST',

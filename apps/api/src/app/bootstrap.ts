@@ -3,7 +3,7 @@ import { AppConfig, ConfigModule, Env, loadConfig } from '@ddx/server-config';
 import { createRootLogger, JsonLogger } from '@ddx/server-logging';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
@@ -21,7 +21,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Creates the fully configured api (used by main.ts and by in-process tests). */
 export async function createApp(env: Env = loadConfig()): Promise<NestExpressApplication> {
   const root = createRootLogger('api', env.LOG_LEVEL);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ConfigModule.forRoot(env)), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(ConfigModule.forRoot(env)), new ExpressAdapter(strictExpress()), {
     logger: new JsonLogger(root),
     bufferLogs: true,
   });
@@ -74,6 +74,25 @@ export async function createApp(env: Env = loadConfig()): Promise<NestExpressApp
   }
   if (config.WEB_DIST_DIR) serveSpa(app, config.WEB_DIST_DIR);
   return app;
+}
+
+/**
+ * Express by default routes `/api/v1/Auth/Token` and `/api/v1/auth/token/` to
+ * the handler of `/api/v1/auth/token`, so a proxy limit keyed on the path
+ * could be sidestepped by spelling it differently. Here every route has one
+ * spelling (nginx, for its part, limits the sign-in routes in any spelling).
+ * Express reads these settings when its router is created (on first use),
+ * hence an instance configured up front.
+ */
+function strictExpress(): express.Express {
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  // Node's querystring: flat keys only. qs (Express's default) builds nested
+  // objects and arrays from `a[b][c]=`, which no contract here uses and every
+  // handler would otherwise have to expect.
+  server.set('query parser', 'simple');
+  return server;
 }
 
 /** Upload and reset tokens travel in query strings; keep them out of logs. */
