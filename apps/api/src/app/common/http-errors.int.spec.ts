@@ -54,4 +54,67 @@ describe('HTTP conventions', () => {
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toContain('text/css');
   });
+
+  it.each([
+    ['another case', 'POST', '/api/v1/Auth/Token'],
+    ['a trailing slash', 'POST', '/api/v1/auth/token/'],
+    ['another case of the admin sign-in', 'POST', '/api/v1/admin/auth/TOKEN'],
+    ['a trailing slash on a GET route', 'GET', '/api/v1/health/'],
+    ['an upper-case prefix', 'GET', '/API/v1/health'],
+  ])('routes each path in one spelling only: %s is a 404 (%s %s)', async (_name, method, path) => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: method === 'POST' ? JSON.stringify({ email: 'someone@example.com', password: 'not-the-password' }) : undefined,
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ statusCode: 404, error: 'NOT_FOUND', message: 'Nothing was found at this address.' });
+  });
+
+  it('answers a path parameter that is no valid percent-encoding with 400, not a server error', async () => {
+    const res = await fetch(`${api.url}/api/v1/download/stream/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ statusCode: 400, error: 'VALIDATION', message: 'The request is not valid.' });
+  });
+
+  it.each([
+    ['an unsupported charset', { 'Content-Type': 'application/json; charset=utf-7' }, '{}', 400],
+    ['an unsupported encoding', { 'Content-Type': 'application/json', 'Content-Encoding': 'br' }, 'x', 415],
+    ['a gzip body that is not gzip', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, 'not gzip', 400],
+  ])('answers a body in %s with a 4xx, not a server error', async (_name, headers, body, status) => {
+    const res = await fetch(`${api.url}/api/v1/auth/token`, { method: 'POST', headers, body });
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { statusCode: number }).statusCode).toBe(status);
+  });
+});
+
+describe('API docs in production', () => {
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'q8Vn3LrT0aZpW5yXc7BmKd2Fh9Js4Ug1',
+    ADMIN_JWT_SECRET: 'Hy6Rb2Nw9Qe4Tz1Lx8Vm3Pk7Sd0Gf5Ja',
+    ENCRYPTION_KEY: 'vUIP9O7PoGN1MKpWcdMK0QQgVLhh/Q570j3TxZWDmzs=',
+    METRICS_TOKEN: 'HgqUviljUDxDa8sNTPdgrApB',
+  };
+
+  it('are a 404 unless ENABLE_API_DOCS=true', async () => {
+    const api = await startTestApp(testEnv('docs-prod', production));
+    try {
+      for (const path of ['/api/docs', '/api/docs/openapi.json', '/api/docs/init.js', '/api/docs/assets/swagger-ui.css']) {
+        const res = await fetch(`${api.url}${path}`);
+        expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      }
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('are served in production with ENABLE_API_DOCS=true', async () => {
+    const api = await startTestApp(testEnv('docs-prod-on', { ...production, ENABLE_API_DOCS: 'true' }));
+    try {
+      expect((await fetch(`${api.url}/api/docs/openapi.json`)).status).toBe(200);
+    } finally {
+      await api.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { AppConfig } from '@ddx/server-config';
+import { CanActivate, Controller, Get, Header, Injectable, NotFoundException, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
 
 import { OpenApiService } from './openapi.service';
@@ -12,8 +13,24 @@ const SWAGGER_INDEX = `<!doctype html>
 
 const SWAGGER_INIT = `window.ui = SwaggerUIBundle({ url: '/api/docs/openapi.json', dom_id: '#swagger-ui' });`;
 
-/** Served outside the /api/v1 prefix (see main.ts exclusions). */
+/**
+ * The document maps every route and its schemas, which helps an attacker more
+ * than an operator in production: there it is served only with ENABLE_API_DOCS=true.
+ * Off answers the ordinary 404, as if the route did not exist.
+ */
+@Injectable()
+export class ApiDocsEnabledGuard implements CanActivate {
+  constructor(private readonly config: AppConfig) {}
+
+  canActivate(): boolean {
+    if (!this.config.ENABLE_API_DOCS) throw new NotFoundException();
+    return true;
+  }
+}
+
+/** Served outside the /api/v1 prefix (see bootstrap.ts exclusions). */
 @Controller('api/docs')
+@UseGuards(ApiDocsEnabledGuard)
 export class OpenApiController {
   constructor(private readonly openapi: OpenApiService) {}
 
