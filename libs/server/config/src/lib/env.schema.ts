@@ -19,6 +19,23 @@ const csv = z
       .filter(Boolean),
   );
 
+/**
+ * A URL whose user name and password are valid percent-encoding: the Redis and
+ * WebDAV clients decode them, and a stray `%` would otherwise fail at first
+ * use instead of here, with a message that says which key to fix.
+ */
+function hasDecodableCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const CREDENTIALS_MESSAGE = 'must be a valid URL; write a `%` in the user name or password as %25';
+
 /** Development-only secrets; production refuses to start with any of them. */
 export const DEV_SECRETS = {
   JWT_SECRET: 'dev-only-user-jwt-secret-change-me-in-production',
@@ -49,6 +66,7 @@ export const envSchema = z.object({
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .refine(hasDecodableCredentials, CREDENTIALS_MESSAGE)
     .default('redis://127.0.0.1:6379')
     .describe('Redis for queues, rate limits, locks and live events.'),
   REDIS_PREFIX: z
@@ -235,6 +253,7 @@ export const envSchema = z.object({
   // ------------------------------------------------------ WebDAV backup store
   WEBDAV_URL: z
     .url({ protocol: /^https?$/ })
+    .refine(hasDecodableCredentials, CREDENTIALS_MESSAGE)
     .optional()
     .describe(
       'WebDAV root of the backup store, e.g. https://u123456.your-storagebox.de. Unset: backups are disabled (the admin summary says so). `npm start` runs a local server when unset.',

@@ -54,6 +54,12 @@ describe('loadConfig', () => {
     expect(env.NODE_ENV).toBe('production');
   });
 
+  it('refuses Redis and WebDAV URLs whose password is no valid percent-encoding, naming the key', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://:50%off@127.0.0.1:6379' })).toThrow(/REDIS_URL: .*%25/);
+    expect(() => loadConfig({ WEBDAV_URL: 'https://u1:pa%ss@dav.example.com' })).toThrow(/WEBDAV_URL: .*%25/);
+    expect(loadConfig({ REDIS_URL: 'redis://:50%25off@127.0.0.1:6379', WEBDAV_URL: 'https://u1:pa%25ss@dav.example.com' }).REDIS_URL).toBe('redis://:50%25off@127.0.0.1:6379');
+  });
+
   it('rejects identical user and admin secrets', () => {
     expect(() => loadConfig({ JWT_SECRET: 'same-secret-1234567', ADMIN_JWT_SECRET: 'same-secret-1234567' })).toThrow(
       /ADMIN_JWT_SECRET/,
