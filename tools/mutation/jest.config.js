@@ -18,6 +18,8 @@ module.exports = {
   rootDir: '../..',
   displayName: 'mutation',
   testEnvironment: 'node',
+  // Each area's stryker config narrows testMatch to the specs of its modules.
+  testTimeout: 60000,
   roots: [
     '<rootDir>/apps/api/src/app/upload', '<rootDir>/apps/api/src/app/download', '<rootDir>/apps/api/src/app/auth',
     '<rootDir>/apps/api/src/app/admin', '<rootDir>/apps/worker/src/app/backup', '<rootDir>/libs/server/drive',

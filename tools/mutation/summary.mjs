@@ -1,19 +1,24 @@
-// Reads Stryker's JSON report and writes reports/mutation/summary.md: one row
-// per mutated module (the table README "Mutation testing" shows). Exits 1 when
-// any module scores below the break threshold of stryker.config.mjs, because
-// Stryker itself only checks the score of all modules together.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Reads the JSON report of every area in reports/mutation and writes
+// reports/mutation/summary.md: one row per mutated module (the table README
+// "Mutation testing" shows). Exits 1 when any module scores below the break
+// threshold of stryker.config.mjs, because Stryker itself only checks the
+// score of all modules of a run together.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { default: config } = await import(join(root, 'stryker.config.mjs'));
-const reportPath = process.argv[2] ?? join(root, config.jsonReporter.fileName);
-const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+const { default: config, AREAS } = await import(join(root, 'stryker.config.mjs'));
 const threshold = config.thresholds.break;
+const files = {};
+for (const area of Object.keys(AREAS)) {
+  const report = join(root, 'reports/mutation', area, 'mutation.json');
+  if (existsSync(report)) Object.assign(files, JSON.parse(readFileSync(report, 'utf8')).files);
+  else process.stdout.write(`no report yet for ${area} (npm run mutation ${area})\n`);
+}
 
 const rows = [];
-for (const [path, file] of Object.entries(report.files)) {
+for (const [path, file] of Object.entries(files)) {
   const count = (...statuses) => file.mutants.filter((m) => statuses.includes(m.status)).length;
   const killed = count('Killed', 'Timeout');
   const survived = count('Survived');
