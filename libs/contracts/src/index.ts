@@ -12,3 +12,4 @@ export * from './lib/admin-logs.schema';
 export * from './lib/reports.schema';
 export * from './lib/monitoring.schema';
 export * from './lib/admin-settings.schema';
+export * from './lib/ws-ticket.schema';

@@ -24,6 +24,7 @@ import { SettingsModule } from './settings/settings.module';
 import { SystemModule } from './system/system.module';
 import { UploadModule } from './upload/upload.module';
 import { UsersModule } from './users/users.module';
+import { WsTicketsModule } from './ws-tickets/ws-tickets.module';
 
 @Module({})
 export class AppModule {
@@ -43,6 +44,7 @@ export class AppModule {
         ActivityModule,
         UsersModule,
         AuthModule,
+        WsTicketsModule,
         AdminAuthModule,
         DrivePoolModule,
         UploadsDataModule,

@@ -1,9 +1,13 @@
-import { UploadServerMessage } from '@ddx/contracts';
+import { ErrorBody, UploadRoutes, UploadServerMessage, WsTicketResponse } from '@ddx/contracts';
 import { WebSocket } from 'ws';
 
 export interface UploadRun {
   messages: UploadServerMessage[];
   closeCode: number;
+  /** The socket URL opened (it carries a ticket, never the upload token); absent when no ticket was given. */
+  url?: string;
+  /** The ticket route's refusal; then no socket was opened. */
+  refused?: ErrorBody;
 }
 
 export interface UploadClientOptions {
@@ -24,13 +28,32 @@ export interface UploadClientOptions {
   headers?: Record<string, string>;
 }
 
+/** POST /upload/:file_id/ticket with the upload token in its header: the ticket, or the API's refusal. */
+export async function uploadTicket(baseUrl: string, fileId: string, token: string): Promise<{ ticket: string } | { refused: ErrorBody }> {
+  const res = await fetch(`${baseUrl}${UploadRoutes.ticket(fileId)}`, { method: 'POST', headers: { 'X-Upload-Token': token } });
+  const body = (await res.json()) as WsTicketResponse | ErrorBody;
+  return res.status === 201 ? { ticket: (body as WsTicketResponse).ticket } : { refused: body as ErrorBody };
+}
+
+export function uploadSocketUrl(baseUrl: string, fileId: string, ticket: string): string {
+  return `${baseUrl.replace(/^http/, 'ws')}${UploadRoutes.socket(fileId)}?ticket=${encodeURIComponent(ticket)}`;
+}
+
 /**
- * A protocol-following WebSocket upload client (what the SPA does): waits for
- * `ready`, sends 4 MiB binary frames from its offset with at most `window`
- * unacknowledged, and collects every server message until the socket closes.
+ * A protocol-following WebSocket upload client (what the SPA does): gets a
+ * ticket with the upload token, waits for `ready`, sends 4 MiB binary frames
+ * from its offset with at most `window` unacknowledged, and collects every
+ * server message until the socket closes.
  */
-export function runUpload(baseUrl: string, fileId: string, token: string, data: Buffer, options: UploadClientOptions = {}): Promise<UploadRun> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws_api/upload/${fileId}?token=${encodeURIComponent(token)}`, { headers: options.headers });
+export async function runUpload(baseUrl: string, fileId: string, token: string, data: Buffer, options: UploadClientOptions = {}): Promise<UploadRun> {
+  const issued = await uploadTicket(baseUrl, fileId, token);
+  if ('refused' in issued) return { messages: [], closeCode: 0, refused: issued.refused };
+  return runUploadSocket(uploadSocketUrl(baseUrl, fileId, issued.ticket), data, options);
+}
+
+/** The socket part of `runUpload`, on a URL the caller built (e.g. with a spent ticket, or to another replica). */
+export function runUploadSocket(url: string, data: Buffer, options: UploadClientOptions = {}): Promise<UploadRun> {
+  const ws = new WebSocket(url, { headers: options.headers });
   const messages: UploadServerMessage[] = [];
   const window = options.window ?? 2;
   let chunk = options.chunkSize ?? 4 * 1024 * 1024;
@@ -78,7 +101,7 @@ export function runUpload(baseUrl: string, fileId: string, token: string, data: 
         pump();
       }
     });
-    ws.on('close', (code) => resolve({ messages, closeCode: code }));
+    ws.on('close', (code) => resolve({ messages, closeCode: code, url }));
     ws.on('error', (e) => {
       if (ws.readyState === WebSocket.CLOSED) return;
       reject(e);

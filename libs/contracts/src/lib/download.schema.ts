@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { ApiRoutes } from './routes';
+
 export const DownloadErrorCode = {
   FILE_UNAVAILABLE: 'FILE_UNAVAILABLE',
   RANGE_NOT_SATISFIABLE: 'RANGE_NOT_SATISFIABLE',
@@ -64,6 +66,8 @@ export const UploadRoutes = {
   cancel: (id: string) => `/api/v1/upload/cancel/${id}`,
   quotaInfo: '/api/v1/upload/quota-info',
   history: '/api/v1/files/me/history',
-  /** WebSocket path; append `?token=<upload_token>`. */
+  /** `POST` with `X-Upload-Token` → a single-use ticket for `socket(id)`. */
+  ticket: (id: string) => ApiRoutes.wsTickets.upload.replace(':file_id', encodeURIComponent(id)),
+  /** WebSocket path; append `?ticket=<ticket>`. */
   socket: (id: string) => `/ws_api/upload/${id}`,
 } as const;

@@ -6,6 +6,9 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('upload.progress'), at: z.string(), fileId: z.string(), offset: z.number(), size: z.number() }),
   z.object({ type: z.literal('upload.completed'), at: z.string(), fileId: z.string(), filename: z.string(), size: z.number() }),
   z.object({ type: z.literal('upload.failed'), at: z.string(), fileId: z.string(), code: z.string() }),
+  z.object({ type: z.literal('upload.cancelled'), at: z.string(), fileId: z.string() }),
+  /** The socket closed before the upload ended; the upload stays resumable until it expires. */
+  z.object({ type: z.literal('upload.disconnected'), at: z.string(), fileId: z.string(), offset: z.number() }),
   z.object({ type: z.literal('backup.completed'), at: z.string(), fileId: z.string(), size: z.number() }),
   z.object({ type: z.literal('backup.failed'), at: z.string(), fileId: z.string(), reason: z.string(), final: z.boolean() }),
   z.object({ type: z.literal('account.health'), at: z.string(), accountId: z.string(), label: z.string(), health: z.string(), lastError: z.string().nullable() }),

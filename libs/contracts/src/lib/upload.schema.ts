@@ -47,7 +47,7 @@ export const initiateUploadResponseSchema = z
   .object({
     file_id: z.string().uuid(),
     upload_url: z.string().describe('WebSocket path: /ws_api/upload/<file_id>'),
-    upload_token: z.string().describe('Opaque, for this one upload; send as ?token='),
+    upload_token: z.string().describe('Opaque, for this one upload; send in X-Upload-Token for a socket ticket or a cancel'),
     chunk_size: z.number().int(),
     expires_at: z.string().datetime(),
     filename: z.string().describe('The name as stored, after sanitising'),

@@ -61,6 +61,9 @@ export class UploadSocketSession {
   private hasher: ResumableMd5 | null = null;
   private pumping?: Promise<void>;
   private closed = false;
+  /** Whether admins were told this upload started, and whether they were told how it ended. */
+  private announced = false;
+  private outcomePublished = false;
   private lastProgressEventAt = 0;
   /** The chunk whose PUT is running, with its hash states. */
   private inFlight: { start: number; end: number; md5Before: string | null; md5After: string | null } | null = null;
@@ -94,6 +97,7 @@ export class UploadSocketSession {
       this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
       this.send({ type: 'ready', offset: this.committed, chunk_size: this.deps.chunkSize, size: this.file.sizeBytes });
       this.deps.events.publish({ type: 'upload.started', fileId: this.file._id, filename: this.file.filename, size: this.file.sizeBytes, resumedAt: this.committed });
+      this.announced = true;
       if (this.file.sizeBytes === 0) await this.finishEmpty();
     } catch (e) {
       await this.fail(e);
@@ -361,6 +365,7 @@ export class UploadSocketSession {
     this.send({ type: 'progress', value: 100, offset: f.sizeBytes });
     this.send({ type: 'success', value: `/api/v1/download/stream/${f._id}`, file_id: f._id });
     this.deps.events.publish({ type: 'upload.completed', fileId: f._id, filename: f.filename, size: f.sizeBytes });
+    this.outcomePublished = true;
     this.close(1000);
   }
 
@@ -369,6 +374,8 @@ export class UploadSocketSession {
     this.ws.pause();
     await this.pumping?.catch(() => undefined);
     await this.deps.ledger.end(this.file._id, 'cancelled', 'CANCELLED');
+    this.deps.events.publish({ type: 'upload.cancelled', fileId: this.file._id });
+    this.outcomePublished = true;
     this.send({ type: 'error', code: UploadErrorCode.CANCELLED, value: 'The upload was cancelled.' });
     this.close(1000);
   }
@@ -383,6 +390,7 @@ export class UploadSocketSession {
     this.closed = true;
     if (end.endUpload) await this.deps.ledger.end(this.file._id, end.endUpload, end.code).catch(() => undefined);
     this.deps.events.publish({ type: 'upload.failed', fileId: this.file._id, code: end.code });
+    this.outcomePublished = true;
     this.send({ type: 'error', code: end.code, value: end.userMessage });
     this.close(end.closeCode);
   }
@@ -399,6 +407,11 @@ export class UploadSocketSession {
   private async onClose(): Promise<void> {
     this.closed = true;
     this.queue.length = 0;
+    // Without this, the admin dashboard would count a dropped upload as active until it expires.
+    if (this.announced && !this.outcomePublished) {
+      this.outcomePublished = true;
+      this.deps.events.publish({ type: 'upload.disconnected', fileId: this.file._id, offset: this.committed });
+    }
     // Keep the lock until an in-flight PUT settles, so a reconnect elsewhere
     // never races it on the same Drive session.
     await this.pumping?.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { UPLOAD_CHUNK_SIZE, UploadErrorCode, WS_UPLOAD_PREFIX } from '@ddx/contracts';
+import { ErrorCode, UPLOAD_CHUNK_SIZE, UploadErrorCode, WS_UPLOAD_PREFIX } from '@ddx/contracts';
 import { FileRepository, SecretBox } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
 import { LiveEventsPublisher, REDIS } from '@ddx/server-queue';
@@ -11,15 +11,24 @@ import { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 
 import { AppWsAdapter } from '../common/app-ws.adapter';
+import { PrincipalRevocation, PrincipalRevocations } from '../ws-tickets/principal-revocations';
+import { UploadTicketService } from '../ws-tickets/upload-ticket.service';
+import { WsTicketStore } from '../ws-tickets/ws-ticket.store';
 import { UploadLock } from './upload-lock';
 import { UploadSocketSession } from './upload-socket.session';
-import { uploadTokenMatches } from './upload-token';
 
-/** `WS /ws_api/upload/:file_id?token=…` — see docs/upload-protocol.md. */
+/**
+ * `WS /ws_api/upload/:file_id?ticket=…` — see docs/upload-protocol.md. The
+ * ticket (POST /upload/:file_id/ticket with the upload token) is bound to
+ * the file and works once. Sockets of an owner who is suspended or banned
+ * are closed on every replica (PrincipalRevocations).
+ */
 @Injectable()
 export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(UploadGateway.name);
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: UPLOAD_CHUNK_SIZE, perMessageDeflate: false });
+  /** Open sockets of owned uploads, by owner, so a revocation finds them. */
+  private readonly byOwner = new Map<string, Set<WebSocket>>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -29,11 +38,15 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
     private readonly secrets: SecretBox,
     private readonly events: LiveEventsPublisher,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly tickets: WsTicketStore,
+    private readonly access: UploadTicketService,
+    private readonly revocations: PrincipalRevocations,
   ) {}
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     AppWsAdapter.route(server, `${WS_UPLOAD_PREFIX}/upload/:file_id`, (req, socket, head, params) => this.upgrade(req, socket, head, params['file_id'] ?? ''));
+    this.revocations.onRevoked((r) => this.closeSocketsOf(r));
   }
 
   onApplicationShutdown(): void {
@@ -42,20 +55,25 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, fileId: string): void {
-    const token = new URL(req.url ?? '/', 'ws://localhost').searchParams.get('token');
+    const ticket = new URL(req.url ?? '/', 'ws://localhost').searchParams.get('ticket');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.accept(ws, fileId, token).catch((err: unknown) => {
+      // A bad frame (e.g. a reserved opcode) arriving while accept() awaits its checks
+      // is emitted as 'error'; unheard, that would end the process. ws closes the socket itself.
+      ws.on('error', () => undefined);
+      this.accept(ws, fileId, ticket).catch((err: unknown) => {
         this.logger.error({ msg: 'upload socket setup failed', fileId, err });
         reject(ws, UploadErrorCode.STORAGE_ERROR, 'Something went wrong on our side; reconnect to resume the upload.', 1011);
       });
     });
   }
 
-  private async accept(ws: WebSocket, fileId: string, token: string | null): Promise<void> {
-    const file = /^[0-9a-f-]{36}$/i.test(fileId) ? await this.files.findById(fileId) : null;
-    if (!file || !uploadTokenMatches(token, file.uploadTokenHash)) {
-      return reject(ws, UploadErrorCode.UPLOAD_TOKEN_INVALID, 'This upload link is not valid.', 1008);
+  private async accept(ws: WebSocket, fileId: string, ticket: string | null): Promise<void> {
+    const grant = await this.tickets.redeem(ticket, 'upload');
+    if (!grant || grant.fileId !== fileId) {
+      return reject(ws, ErrorCode.WS_TICKET_INVALID, 'This connection ticket is not valid: it expired, was already used or is for another upload. Ask for a new one.', 1008);
     }
+    const file = await this.files.findById(fileId);
+    if (!file) return reject(ws, UploadErrorCode.UPLOAD_NOT_ACTIVE, 'This upload is no longer active.', 1008);
     if (file.status !== 'pending' && file.status !== 'uploading') {
       return reject(ws, UploadErrorCode.UPLOAD_NOT_ACTIVE, 'This upload is no longer active.', 1008);
     }
@@ -63,8 +81,12 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
       await this.ledger.end(file._id, 'failed', 'EXPIRED');
       return reject(ws, UploadErrorCode.SESSION_EXPIRED, 'This upload session has expired. Please start the upload again.', 1008);
     }
+    // The owner may have been suspended or banned since the ticket was issued.
+    const refusal = await this.access.ownerRefusal(file);
+    if (refusal) return reject(ws, refusal.code, refusal.message, 1008);
     const lock = await UploadLock.acquire(this.redis, file._id, { waitMs: 3000 });
     if (!lock) return reject(ws, UploadErrorCode.UPLOAD_IN_PROGRESS, 'This file is already being uploaded from another connection.', 1008);
+    if (file.ownerId) this.track(file.ownerId, ws);
     const session = new UploadSocketSession(ws, file, lock, {
       files: this.files,
       ledger: this.ledger,
@@ -76,6 +98,27 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
       retryBaseMs: 300,
     });
     await session.start();
+  }
+
+  private track(ownerId: string, ws: WebSocket): void {
+    const open = this.byOwner.get(ownerId) ?? new Set<WebSocket>();
+    this.byOwner.set(ownerId, open);
+    open.add(ws);
+    ws.once('close', () => {
+      open.delete(ws);
+      if (open.size === 0 && this.byOwner.get(ownerId) === open) this.byOwner.delete(ownerId);
+    });
+  }
+
+  private closeSocketsOf({ userId, status }: PrincipalRevocation): void {
+    const open = this.byOwner.get(userId);
+    if (!open) return;
+    const [code, message] =
+      status === 'banned'
+        ? [ErrorCode.ACCOUNT_BANNED, 'This account has been banned.']
+        : [ErrorCode.ACCOUNT_SUSPENDED, 'This account is suspended. Contact support if you think this is a mistake.'];
+    for (const ws of open) reject(ws, code, message, 1008);
+    this.logger.log({ msg: 'closed upload sockets of a revoked account', userId, sockets: open.size, status });
   }
 }
 

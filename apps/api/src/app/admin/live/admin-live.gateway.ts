@@ -1,5 +1,5 @@
-import { LiveEvent, WS_ADMIN_PATH } from '@ddx/contracts';
-import { FileRepository, pingDatabase } from '@ddx/server-database';
+import { ErrorCode, isAdminRole, LiveEvent, WS_ADMIN_PATH } from '@ddx/contracts';
+import { pingDatabase } from '@ddx/server-database';
 import { LiveEventsPublisher, QueueName, REDIS } from '@ddx/server-queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -12,21 +12,27 @@ import { IncomingMessage, Server } from 'node:http';
 import { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 
-import { PrincipalService } from '../../auth';
 import { AppWsAdapter } from '../../common/app-ws.adapter';
+import { UserRepository } from '../../users/user.repository';
+import { WsTicketGrant, WsTicketStore } from '../../ws-tickets/ws-ticket.store';
+import { ActiveUploads } from './active-uploads';
 
 const SNAPSHOT_MS = 3000;
 
+type AdminGrant = Extract<WsTicketGrant, { kind: 'admin' }>;
+
 interface AdminSocket {
   ws: WebSocket;
-  token: string;
+  grant: AdminGrant;
 }
 
 /**
- * `WS /ws_admin?token=<admin token>`: live events from every api replica and
- * worker (through Redis pub/sub) plus a `system` snapshot every few seconds.
- * The token is checked before the socket is accepted and again with every
- * snapshot, so a revoked or demoted admin is disconnected within seconds.
+ * `WS /ws_admin?ticket=<ticket>` (POST /admin/live/ticket): live events from
+ * every api replica and worker (through Redis pub/sub) plus a `system`
+ * snapshot every few seconds. The admin behind the ticket is re-checked with
+ * every snapshot (same tokenVersion, still an active admin, token not yet
+ * expired), so a signed-out, revoked or demoted admin is disconnected within
+ * seconds.
  */
 @Injectable()
 export class AdminLiveGateway implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -36,15 +42,14 @@ export class AdminLiveGateway implements OnApplicationBootstrap, OnApplicationSh
   private subscriber?: Redis;
   private timer?: NodeJS.Timeout;
   private readonly workers = new Map<number, { pid: number; rssBytes: number; cpuPercent: number; seenAt: string }>();
-  private readonly uploadOffsets = new Map<string, number>();
-  private bytesSinceSnapshot = 0;
+  private readonly activeUploads = new ActiveUploads();
   private lastSnapshotAt = Date.now();
   private lastCpu = process.cpuUsage();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly principals: PrincipalService,
-    private readonly files: FileRepository,
+    private readonly tickets: WsTicketStore,
+    private readonly users: UserRepository,
     private readonly events: LiveEventsPublisher,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectConnection() private readonly connection: Connection,
@@ -73,14 +78,19 @@ export class AdminLiveGateway implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const token = new URL(req.url ?? '/', 'ws://localhost').searchParams.get('token') ?? '';
-    const admin = await this.principals.resolveAdmin(token).catch(() => null);
+    const ticket = new URL(req.url ?? '/', 'ws://localhost').searchParams.get('ticket');
+    const grant = await this.tickets.redeem(ticket, 'admin').catch(() => null);
+    const admin = grant && (await this.stillAdmin(grant).catch(() => false));
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!admin) {
-        ws.close(1008, 'admin token required');
+      // A bad frame is emitted as 'error', also on a socket being refused; unheard,
+      // that would end the process. ws closes the socket itself.
+      ws.on('error', () => undefined);
+      if (!grant || !admin) {
+        // Browsers show a socket's close reason but not a refused upgrade's status.
+        ws.close(1008, grant ? 'admin access ended' : ErrorCode.WS_TICKET_INVALID);
         return;
       }
-      const entry = { ws, token };
+      const entry = { ws, grant };
       this.sockets.add(entry);
       ws.on('close', () => this.sockets.delete(entry));
       ws.on('error', () => undefined);
@@ -97,14 +107,8 @@ export class AdminLiveGateway implements OnApplicationBootstrap, OnApplicationSh
     }
     if (event.type === 'worker.heartbeat') {
       this.workers.set(event.pid, { pid: event.pid, rssBytes: event.rssBytes, cpuPercent: event.cpuPercent, seenAt: event.at });
-    } else if (event.type === 'upload.progress') {
-      const previous = this.uploadOffsets.get(event.fileId) ?? 0;
-      if (event.offset > previous) this.bytesSinceSnapshot += event.offset - previous;
-      this.uploadOffsets.set(event.fileId, event.offset);
-    } else if (event.type === 'upload.completed' || event.type === 'upload.failed') {
-      this.uploadOffsets.delete(event.fileId);
-    } else if (event.type === 'upload.started') {
-      this.uploadOffsets.set(event.fileId, event.resumedAt);
+    } else {
+      this.activeUploads.apply(event);
     }
     this.broadcast(message);
   }
@@ -125,8 +129,7 @@ export class AdminLiveGateway implements OnApplicationBootstrap, OnApplicationSh
     }
     const mem = process.memoryUsage();
     for (const [pid, w] of this.workers) if (now - new Date(w.seenAt).getTime() > 15_000) this.workers.delete(pid);
-    const [activeUploads, backup, cleanup, maintenance, mongoLatencyMs, redisLatencyMs] = await Promise.all([
-      this.files.countActive().catch(() => -1),
+    const [backup, cleanup, maintenance, mongoLatencyMs, redisLatencyMs] = await Promise.all([
       this.backupQueue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
       this.cleanupQueue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
       this.maintenanceQueue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
@@ -136,28 +139,34 @@ export class AdminLiveGateway implements OnApplicationBootstrap, OnApplicationSh
     const event: LiveEvent = {
       type: 'system',
       at: new Date(now).toISOString(),
-      activeUploads,
-      uploadBytesPerSecond: Math.round(this.bytesSinceSnapshot / seconds),
+      // Uploads streaming now, not files in an active state: an abandoned upload stays `uploading` until it expires.
+      activeUploads: this.activeUploads.count(now),
+      uploadBytesPerSecond: Math.round((only ? this.activeUploads.peekBytes() : this.activeUploads.takeBytes()) / seconds),
       queues: { backup, cleanup, maintenance },
       api: { pid: process.pid, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 1000) / 10 },
       workers: [...this.workers.values()],
       mongoLatencyMs,
       redisLatencyMs,
     };
-    if (!only) this.bytesSinceSnapshot = 0;
     this.broadcast(JSON.stringify(event), only);
   }
 
   private async recheckAdmins(): Promise<void> {
     await Promise.all(
       [...this.sockets].map(async (s) => {
-        const still = await this.principals.resolveAdmin(s.token).catch(() => null);
+        const still = await this.stillAdmin(s.grant).catch(() => false);
         if (!still) {
           s.ws.close(1008, 'admin access ended');
           this.sockets.delete(s);
         }
       }),
     );
+  }
+
+  private async stillAdmin(grant: AdminGrant): Promise<boolean> {
+    if (grant.tokenExpiresAt <= Date.now()) return false;
+    const user = await this.users.findById(grant.adminId);
+    return !!user && user.tokenVersion === grant.tokenVersion && user.status === 'active' && isAdminRole(user.role);
   }
 
   private async timed(check: () => Promise<boolean>): Promise<number | null> {
