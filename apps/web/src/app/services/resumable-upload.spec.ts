@@ -1,6 +1,6 @@
 import { UploadServerMessage } from '@ddx/contracts';
 
-import { ResumableUpload, SocketLike, UploadClock, UploadSource } from './resumable-upload';
+import { ResumableUpload, SocketLike, SocketUrlRefused, UploadClock, UploadSource } from './resumable-upload';
 
 const CHUNK = 1024;
 
@@ -86,13 +86,15 @@ function source(size: number): UploadSource & { bytes: Uint8Array; reads: Array<
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(size: number, opts: { maxAttempts?: number; stallMs?: number; online?: () => boolean } = {}) {
+function setup(size: number, opts: { maxAttempts?: number; stallMs?: number; online?: () => boolean; socketUrl?: () => string | Promise<string> } = {}) {
   const sockets: FakeSocket[] = [];
+  let tickets = 0;
   const clock = new FakeClock();
   const file = source(size);
   const cancelRemote = jest.fn(async () => undefined);
   const upload = new ResumableUpload({
-    url: 'ws://host/ws_api/upload/f1?token=t',
+    // Each connection takes a new ticket, as the upload queue does.
+    socketUrl: opts.socketUrl ?? (() => `ws://host/ws_api/upload/f1?ticket=t${++tickets}`),
     source: file,
     chunkSize: CHUNK,
     socketFactory: (url) => {
@@ -139,7 +141,7 @@ describe('ResumableUpload (upload protocol client)', () => {
     const { upload, last, file, commitAll } = setup(3 * CHUNK + 100);
     upload.start();
     const ws = last();
-    expect(ws.url).toBe('ws://host/ws_api/upload/f1?token=t');
+    expect(ws.url).toBe('ws://host/ws_api/upload/f1?ticket=t1');
     expect(ws.binaryType).toBe('arraybuffer');
     ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: file.size });
     const committed = await commitAll(ws, 0);
@@ -206,7 +208,9 @@ describe('ResumableUpload (upload protocol client)', () => {
     last().drop(1006);
     expect(clock.runNext()).toBe(2000);
     const second = last();
-    expect(second.url).toBe(first.url);
+    // Same upload, new ticket: a ticket works once.
+    expect(second.url).toMatch(/^ws:\/\/host\/ws_api\/upload\/f1\?ticket=t\d+$/);
+    expect(second.url).not.toBe(first.url);
 
     // Storage had committed 2 CHUNKs (one more than the last progress we saw).
     second.say({ type: 'ready', offset: 2 * CHUNK, chunk_size: CHUNK, size });
@@ -246,6 +250,62 @@ describe('ResumableUpload (upload protocol client)', () => {
     last().fail(code, 1008, message);
     await expect(upload.done).resolves.toMatchObject({ phase: 'failed', errorCode: code, message, canRetry: false });
     expect(clock.timers).toHaveLength(0);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('takes a new ticket for every connection, and reconnects when a ticket was refused on the way', () => {
+    const { upload, sockets, last, clock } = setup(4 * CHUNK);
+    upload.start();
+    last().say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 4 * CHUNK });
+    last().drop(1006);
+    clock.runNext();
+    last().fail('WS_TICKET_INVALID', 1008, 'This connection ticket is not valid.');
+    expect(upload.state()).toMatchObject({ phase: 'reconnecting' });
+    clock.runNext();
+    expect(sockets.map((s) => s.url)).toEqual(['ws://host/ws_api/upload/f1?ticket=t1', 'ws://host/ws_api/upload/f1?ticket=t2', 'ws://host/ws_api/upload/f1?ticket=t3']);
+  });
+
+  it('gives up with the server message when the ticket is refused for good, without opening a socket', async () => {
+    const { upload, sockets, clock } = setup(2 * CHUNK, {
+      socketUrl: () => Promise.reject(new SocketUrlRefused('ACCOUNT_BANNED', 'This account has been banned.')),
+    });
+    upload.start();
+    await expect(upload.done).resolves.toMatchObject({ phase: 'failed', errorCode: 'ACCOUNT_BANNED', message: 'This account has been banned.', canRetry: false });
+    expect(sockets).toHaveLength(0);
+    expect(clock.timers).toHaveLength(0);
+  });
+
+  it('retries when the ticket cannot be had for now (network, 5xx)', async () => {
+    let calls = 0;
+    const { upload, sockets, clock } = setup(2 * CHUNK, {
+      socketUrl: () => (++calls === 1 ? Promise.reject(new Error('offline')) : Promise.resolve('ws://host/ws_api/upload/f1?ticket=later')),
+    });
+    upload.start();
+    await flush();
+    expect(upload.state().phase).toBe('reconnecting');
+    expect(sockets).toHaveLength(0);
+    clock.runNext();
+    await flush();
+    expect(sockets.map((s) => s.url)).toEqual(['ws://host/ws_api/upload/f1?ticket=later']);
+  });
+
+  it('opens no socket when cancelled while the ticket is on its way', async () => {
+    let answer: (url: string) => void = () => undefined;
+    const { upload, sockets } = setup(2 * CHUNK, { socketUrl: () => new Promise<string>((r) => (answer = r)) });
+    upload.start();
+    await upload.cancel();
+    answer('ws://host/ws_api/upload/f1?ticket=late');
+    await flush();
+    expect(sockets).toHaveLength(0);
+    expect(upload.state().phase).toBe('cancelled');
+  });
+
+  it('ends as failed when a ban closes the socket', async () => {
+    const { upload, sockets, last } = setup(4 * CHUNK);
+    upload.start();
+    last().say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 4 * CHUNK });
+    last().fail('ACCOUNT_BANNED', 1008, 'This account has been banned.');
+    await expect(upload.done).resolves.toMatchObject({ phase: 'failed', errorCode: 'ACCOUNT_BANNED', canRetry: false });
     expect(sockets).toHaveLength(1);
   });
 

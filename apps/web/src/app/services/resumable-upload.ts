@@ -1,5 +1,5 @@
 import { Signal, signal, WritableSignal } from '@angular/core';
-import { UPLOAD_MAX_FRAMES_IN_FLIGHT, UploadErrorCode, UploadServerMessage } from '@ddx/contracts';
+import { ErrorCode, UPLOAD_MAX_FRAMES_IN_FLIGHT, UploadErrorCode, UploadServerMessage } from '@ddx/contracts';
 
 /** The part of the browser's WebSocket this client uses (tests pass a fake). */
 export interface SocketLike {
@@ -54,9 +54,24 @@ export interface UploadState {
   resumedFrom: number | null;
 }
 
+/** The server refused to let this upload connect again (e.g. the upload ended, the account was banned): no retry helps. */
+export class SocketUrlRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface ResumableUploadOptions {
-  /** Full WebSocket URL including `?token=`. */
-  url: string;
+  /**
+   * The full WebSocket URL for one connection attempt, with a fresh
+   * single-use `?ticket=` (tickets work once, so every reconnect asks again).
+   * Throws SocketUrlRefused when the server says no for good; any other
+   * failure is retried like a dropped connection.
+   */
+  socketUrl: () => string | Promise<string>;
   source: UploadSource;
   chunkSize: number;
   socketFactory: SocketFactory;
@@ -245,9 +260,27 @@ export class ResumableUpload {
     this.lastError = null;
     const again = this.everReady || this.failuresInARow > 0;
     this.patch({ phase: again ? 'reconnecting' : 'connecting', canRetry: false, errorCode: null, ...(again ? { message: 'Reconnecting…' } : {}) });
+    let url: string | Promise<string>;
+    try {
+      url = this.options.socketUrl();
+    } catch (e) {
+      this.onSocketUrlFailed(generation, e);
+      return;
+    }
+    if (typeof url === 'string') this.open(generation, url);
+    else
+      url.then(
+        (u) => this.open(generation, u),
+        (e: unknown) => this.onSocketUrlFailed(generation, e),
+      );
+  }
+
+  private open(generation: number, url: string): void {
+    // Cancelled, retried or dropped while the ticket was on its way.
+    if (generation !== this.generation || this.isFinal()) return;
     let ws: SocketLike;
     try {
-      ws = this.options.socketFactory(this.options.url);
+      ws = this.options.socketFactory(url);
     } catch {
       this.onClose(generation, 1006);
       return;
@@ -257,6 +290,16 @@ export class ResumableUpload {
     ws.onmessage = (ev) => this.onMessage(generation, ev.data);
     ws.onclose = (ev) => this.onClose(generation, ev.code);
     ws.onerror = () => undefined; // a close event always follows
+  }
+
+  private onSocketUrlFailed(generation: number, e: unknown): void {
+    if (generation !== this.generation || this.isFinal()) return;
+    if (e instanceof SocketUrlRefused) {
+      const why = e.code === UploadErrorCode.UPLOAD_NOT_ACTIVE && this.previousError ? this.previousError : { code: e.code, message: e.message };
+      this.fail(why.code, why.message || FRIENDLY[why.code] || 'The server refused this upload.', false);
+      return;
+    }
+    this.onClose(generation, 1006);
   }
 
   private onMessage(generation: number, data: unknown): void {
@@ -325,7 +368,8 @@ export class ResumableUpload {
       this.fail(why.code, why.message || FRIENDLY[why.code] || 'The upload failed.', false);
       return;
     }
-    if (code === 1008 && err?.code !== UploadErrorCode.UPLOAD_IN_PROGRESS) {
+    // A ticket that expired on the way is no reason to give up: the reconnect takes a new one.
+    if (code === 1008 && err?.code !== UploadErrorCode.UPLOAD_IN_PROGRESS && err?.code !== ErrorCode.WS_TICKET_INVALID) {
       this.fail(err?.code ?? 'CLOSED', err?.message || 'The server refused this upload.', false);
       return;
     }

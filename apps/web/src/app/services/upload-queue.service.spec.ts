@@ -57,7 +57,7 @@ describe('UploadQueue', () => {
     ]);
   });
 
-  it('one file: initiates it and opens the socket with its upload token; the server message is shown when it refuses', async () => {
+  it('one file: initiates it and opens the socket with a ticket taken with its upload token (never the token in the URL)', async () => {
     const { queue, http, opened } = setup();
     const started = queue.start([file('a.pdf', 10)]);
     const req = http.expectOne('/api/v1/upload/initiate');
@@ -71,8 +71,34 @@ describe('UploadQueue', () => {
       filename: 'a.pdf',
     });
     await expect(started).resolves.toBe(true);
-    expect(opened).toEqual(['ws://localhost/ws_api/upload/11111111-1111-4111-8111-111111111111?token=tok%2F%2B%3D']);
+    const ticket = http.expectOne('/api/v1/upload/11111111-1111-4111-8111-111111111111/ticket');
+    expect(ticket.request.method).toBe('POST');
+    expect(ticket.request.headers.get('X-Upload-Token')).toBe('tok/+=');
+    ticket.flush({ ticket: 'tk/+', expires_in: 30 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(opened).toEqual(['ws://localhost/ws_api/upload/11111111-1111-4111-8111-111111111111?ticket=tk%2F%2B']);
+    expect(opened.join()).not.toContain('tok');
     expect(queue.transfer()?.kind).toBe('single');
+  });
+
+  it('a ticket refused for good (banned account) ends the upload with the API message and opens no socket', async () => {
+    const { queue, http, opened } = setup();
+    const started = queue.start([file('a.pdf', 10)]);
+    http.expectOne('/api/v1/upload/initiate').flush({
+      file_id: '22222222-2222-4222-8222-222222222222',
+      upload_url: '/ws_api/upload/22222222-2222-4222-8222-222222222222',
+      upload_token: 'tok',
+      chunk_size: 4194304,
+      expires_at: '2030-01-01T00:00:00.000Z',
+      filename: 'a.pdf',
+    });
+    await expect(started).resolves.toBe(true);
+    http
+      .expectOne('/api/v1/upload/22222222-2222-4222-8222-222222222222/ticket')
+      .flush({ statusCode: 403, error: 'ACCOUNT_BANNED', message: 'This account has been banned.' }, { status: 403, statusText: 'Forbidden' });
+    const state = await queue.transfer()?.items[0]?.upload.done;
+    expect(state).toMatchObject({ phase: 'failed', errorCode: 'ACCOUNT_BANNED', message: 'This account has been banned.' });
+    expect(opened).toEqual([]);
   });
 
   it('several files: one batch; refusals are shown in the API words', async () => {

@@ -5,7 +5,7 @@ import { formatBytes } from '@ddx/ui';
 import { firstValueFrom } from 'rxjs';
 
 import { apiProblem } from '../core/api-problem';
-import { ResumableUpload, SocketFactory, SocketLike, UploadState } from './resumable-upload';
+import { ResumableUpload, SocketFactory, SocketLike, SocketUrlRefused, UploadState } from './resumable-upload';
 import { UploadService } from './upload.service';
 
 /** Files per batch, as the server's default `maxBatchFiles`. */
@@ -149,7 +149,7 @@ export class UploadQueue {
 
   private item(file: File, init: InitiateUploadResponse): UploadItem {
     const upload = new ResumableUpload({
-      url: this.socketUrl(init),
+      socketUrl: () => this.socketUrl(init),
       source: file,
       chunkSize: init.chunk_size,
       socketFactory: this.socketFactory,
@@ -159,9 +159,19 @@ export class UploadQueue {
     return { fileId: init.file_id, filename: init.filename, upload };
   }
 
-  private socketUrl(init: InitiateUploadResponse): string {
+  /** Takes a fresh ticket for each connection: the upload token never appears in a URL. */
+  private async socketUrl(init: InitiateUploadResponse): Promise<string> {
+    let ticket: string;
+    try {
+      ticket = (await firstValueFrom(this.api.socketTicket(init.file_id, init.upload_token))).ticket;
+    } catch (e) {
+      const problem = apiProblem(e);
+      // 401/403/409: the link, the upload or the account is done for; other failures are worth retrying.
+      if ([401, 403, 409].includes(problem.status)) throw new SocketUrlRefused(problem.code, problem.message);
+      throw e;
+    }
     const loc = this.window?.location;
     const scheme = loc?.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${loc?.host ?? ''}${init.upload_url}?token=${encodeURIComponent(init.upload_token)}`;
+    return `${scheme}//${loc?.host ?? ''}${init.upload_url}?ticket=${encodeURIComponent(ticket)}`;
   }
 }

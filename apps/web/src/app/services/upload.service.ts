@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import { BatchInitiateResponse, InitiateUploadRequest, InitiateUploadResponse, QuotaInfo, UploadRoutes } from '@ddx/contracts';
+import { BatchInitiateResponse, InitiateUploadRequest, InitiateUploadResponse, QuotaInfo, UploadRoutes, WsTicketResponse } from '@ddx/contracts';
 import { Observable } from 'rxjs';
 
 /** The HTTP half of uploading (docs/upload-protocol.md §1); the bytes go over the WebSocket. */
@@ -19,6 +19,11 @@ export class UploadService {
   /** Works whether or not the socket is up: the upload token proves the right to cancel. */
   cancel(fileId: string, uploadToken: string): Observable<void> {
     return this.http.post<void>(UploadRoutes.cancel(fileId), {}, { headers: { 'X-Upload-Token': uploadToken } });
+  }
+
+  /** A single-use ticket for one connection of the upload socket; the upload token stays in a header, out of URLs. */
+  socketTicket(fileId: string, uploadToken: string): Observable<WsTicketResponse> {
+    return this.http.post<WsTicketResponse>(UploadRoutes.ticket(fileId), {}, { headers: { 'X-Upload-Token': uploadToken } });
   }
 
   quotaInfo(): Observable<QuotaInfo> {

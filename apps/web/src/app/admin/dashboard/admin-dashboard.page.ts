@@ -13,6 +13,10 @@ function describe(e: FeedEvent): { tone: 'success' | 'danger' | 'warning' | 'bra
       return { tone: 'success', text: `Upload completed: ${e.filename}` };
     case 'upload.failed':
       return { tone: 'danger', text: `Upload failed (${e.code}): ${e.fileId}` };
+    case 'upload.cancelled':
+      return { tone: 'neutral', text: `Upload cancelled: ${e.fileId}` };
+    case 'upload.disconnected':
+      return { tone: 'warning', text: `Upload interrupted (connection lost, resumable): ${e.fileId}` };
     case 'backup.completed':
       return { tone: 'success', text: `Backup completed: ${e.fileId}` };
     case 'backup.failed':

@@ -1,6 +1,8 @@
 import { DOCUMENT } from '@angular/common';
+import { HttpClient } from '@angular/common/http';
 import { DestroyRef, inject, Injectable, signal } from '@angular/core';
-import { LiveEvent, WS_ADMIN_PATH } from '@ddx/contracts';
+import { ApiRoutes, LiveEvent, WS_ADMIN_PATH, WsTicketResponse } from '@ddx/contracts';
+import { firstValueFrom } from 'rxjs';
 
 import { AdminSession } from '../core/admin-session';
 
@@ -26,26 +28,29 @@ export interface LiveUpload {
   filename: string | null;
   size: number;
   offset: number;
-  state: 'uploading' | 'completed' | 'failed';
+  /** `interrupted`: its socket closed before it ended (it may resume). */
+  state: 'uploading' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
   at: string;
 }
-const FEED_TYPES = new Set<LiveEvent['type']>(['upload.started', 'upload.completed', 'upload.failed', 'backup.completed', 'backup.failed', 'account.health']);
+const FEED_TYPES = new Set<LiveEvent['type']>(['upload.started', 'upload.completed', 'upload.failed', 'upload.cancelled', 'upload.disconnected', 'backup.completed', 'backup.failed', 'account.health']);
 
-/** `ws(s)://<this host>/ws_admin?token=…` for the admin token. */
-export function adminSocketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string): string {
+/** `ws(s)://<this host>/ws_admin?ticket=…`: a single-use ticket, never the admin token (URLs end up in logs). */
+export function adminSocketUrl(location: Pick<Location, 'protocol' | 'host'>, ticket: string): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}${WS_ADMIN_PATH}?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${location.host}${WS_ADMIN_PATH}?ticket=${encodeURIComponent(ticket)}`;
 }
 
 /**
  * Live events from /ws_admin, for one page (provided by the component): the
- * latest system snapshot and a feed of the latest events; reconnects with
+ * latest system snapshot and a feed of the latest events; takes a new ticket
+ * (POST /admin/live/ticket) for every connection and reconnects with
  * back-off (1 s … 30 s) while the page is open and the admin signed in.
  */
 @Injectable()
 export class AdminLiveService {
   private readonly document = inject(DOCUMENT);
   private readonly session = inject(AdminSession);
+  private readonly http = inject(HttpClient);
   private socket: WebSocket | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
@@ -65,7 +70,7 @@ export class AdminLiveService {
 
   start(): void {
     this.stopped = false;
-    this.connect();
+    void this.connect();
   }
 
   stop(): void {
@@ -102,6 +107,8 @@ export class AdminLiveService {
         next = { fileId: event.fileId, filename: current?.filename ?? null, size: event.size, offset: Math.max(current?.offset ?? 0, event.offset), state: 'uploading', at: event.at };
       else if (event.type === 'upload.completed') next = { fileId: event.fileId, filename: event.filename, size: event.size, offset: event.size, state: 'completed', at: event.at };
       else if (event.type === 'upload.failed') next = current ? { ...current, state: 'failed', at: event.at } : null;
+      else if (event.type === 'upload.cancelled') next = current ? { ...current, state: 'cancelled', at: event.at } : null;
+      else if (event.type === 'upload.disconnected') next = current ? { ...current, offset: Math.max(current.offset, event.offset), state: 'interrupted', at: event.at } : null;
       if (!next) return list;
       const others = list.filter((u) => u.fileId !== next?.fileId);
       const all = [next, ...others];
@@ -109,15 +116,23 @@ export class AdminLiveService {
     });
   }
 
-  private connect(): void {
-    const token = this.session.currentToken();
+  private async connect(): Promise<void> {
     const location = this.document.defaultView?.location;
-    if (this.stopped || !token || !location || typeof WebSocket === 'undefined') {
+    if (this.stopped || !this.session.currentToken() || !location || typeof WebSocket === 'undefined') {
       this.state.set('closed');
       return;
     }
     this.state.set('connecting');
-    const ws = new WebSocket(adminSocketUrl(location, token));
+    let ticket: string;
+    try {
+      ticket = (await firstValueFrom(this.http.post<WsTicketResponse>(ApiRoutes.wsTickets.adminLive, {}))).ticket;
+    } catch {
+      // A 401 has ended the session (the interceptor), so the retry finds no token and stops.
+      this.scheduleRetry();
+      return;
+    }
+    if (this.stopped) return;
+    const ws = new WebSocket(adminSocketUrl(location, ticket));
     this.socket = ws;
     ws.onopen = () => {
       this.attempts = 0;
@@ -129,10 +144,14 @@ export class AdminLiveService {
     ws.onclose = () => {
       if (this.socket !== ws) return;
       this.socket = null;
-      this.state.set('closed');
-      if (this.stopped) return;
-      const delay = Math.min(30_000, 1000 * 2 ** this.attempts++);
-      this.retry = setTimeout(() => this.connect(), delay);
+      this.scheduleRetry();
     };
+  }
+
+  private scheduleRetry(): void {
+    this.state.set('closed');
+    if (this.stopped) return;
+    const delay = Math.min(30_000, 1000 * 2 ** this.attempts++);
+    this.retry = setTimeout(() => void this.connect(), delay);
   }
 }
