@@ -223,6 +223,20 @@ describe('entry points under malformed input (built api process)', () => {
       expect([200, 206, 416]).toContain(answer.status);
     });
 
+    it.each([
+      ['/ws_admin', 'bad escapes and a bracketed key', '?ticket=%&ticket[]=x&a=%FF'],
+      ['/ws_admin', 'a long run of truncated escapes', `?ticket=${'%E0%A4%A'.repeat(500)}`],
+      ['/ws_api/upload/<id>', 'a repeated and a bracketed ticket', '?ticket=%E0%A4%A&ticket=second&ticket[]=1'],
+      ['/ws_api/upload/<id>', 'a token and __proto__', '?token=%FF&__proto__[x]=1'],
+    ])('upgrade of %s with %s in the query: refused on that socket', async (path, _label, query) => {
+      const answer = await rawExchange([upgrade(`${path.replace('<id>', randomUUID())}${query}`)], { waitMs: 2000 });
+      // Either a 4xx to the upgrade, or the socket opens and the server closes it at once (after an
+      // error message on the upload socket): browsers show a close code, not a refused upgrade's status.
+      const frames = answer.text.slice(answer.text.indexOf('\r\n\r\n') + 4);
+      const closeFrame = frames.startsWith('\x88') || (frames.startsWith('\x81') && frames.includes('\x88'));
+      expect({ status: answer.status, refused: clientError(answer.status) || (answer.status === 101 && closeFrame) }).toEqual({ status: answer.status, refused: true });
+    });
+
     it('a client that resets the connection during an upgrade costs nothing but its socket', async () => {
       const admin = await ticket('/api/v1/admin/live/ticket', { Authorization: `Bearer ${adminToken}` });
       for (const target of ['/ws_admin?ticket=x', `/ws_admin?ticket=${encodeURIComponent(admin)}`, `/ws_api/upload/${randomUUID()}?ticket=x`, '/ws_api/upload/%FF']) {
