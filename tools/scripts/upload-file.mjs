@@ -31,7 +31,15 @@ if (!res.ok) {
   process.exit(1);
 }
 
-const ws = new WebSocket(`${base.replace(/^http/, 'ws')}${init.upload_url}?token=${encodeURIComponent(init.upload_token)}`);
+// The upload token goes in a header for a single-use ticket; only the ticket
+// appears in the socket URL (URLs end up in proxy logs). Resuming takes a new one.
+const ticketRes = await fetch(`${base}/api/v1/upload/${init.file_id}/ticket`, { method: 'POST', headers: { 'X-Upload-Token': init.upload_token } });
+const ticket = await ticketRes.json();
+if (!ticketRes.ok) {
+  console.error(`ticket refused: ${ticket.error}: ${ticket.message}`);
+  process.exit(1);
+}
+const ws = new WebSocket(`${base.replace(/^http/, 'ws')}${init.upload_url}?ticket=${encodeURIComponent(ticket.ticket)}`);
 let sent = 0;
 let acked = 0;
 let reader;

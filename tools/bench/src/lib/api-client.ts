@@ -20,8 +20,8 @@ export interface WsUploadResult {
 }
 
 /**
- * A protocol client of the api, as the SPA does it: POST initiate, then the
- * WebSocket with chunk_size binary frames read from disk (one slice ahead),
+ * A protocol client of the api, as the SPA does it: POST initiate, a socket
+ * ticket (upload token in X-Upload-Token), then the WebSocket with chunk_size binary frames read from disk (one slice ahead),
  * at most 2 frames beyond the last `progress` (docs/upload-protocol.md).
  */
 export class ApiClient {
@@ -42,7 +42,12 @@ export class ApiClient {
   async upload(path: string, size: number, filename: string, window = 2): Promise<WsUploadResult> {
     const started = performance.now();
     const init = await this.initiate(filename, size);
-    const url = `${this.baseUrl.replace(/^http/, 'ws')}${init.upload_url}?token=${encodeURIComponent(init.upload_token)}`;
+    const { ticket } = await callJson<{ ticket: string }>(
+      `${this.baseUrl}/api/v1/upload/${init.file_id}/ticket`,
+      { method: 'POST', headers: { 'X-Upload-Token': init.upload_token, 'Content-Length': 0 }, agent: this.agent },
+      [201],
+    );
+    const url = `${this.baseUrl.replace(/^http/, 'ws')}${init.upload_url}?ticket=${encodeURIComponent(ticket)}`;
     const ws = await MiniWebSocket.connect(url);
     let reader: SliceReader | undefined;
     try {

@@ -1,6 +1,10 @@
 import { ApiRoutes, InitiateUploadResponse, UploadServerMessage, WS_ADMIN_PATH } from '@ddx/contracts';
-import { IncomingMessage } from 'node:http';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 
 import { startTestApp, TestApp } from '../../testing/test-app';
@@ -123,6 +127,21 @@ describe('WebSocket tickets, and sockets closed when an account loses its access
     }
     expect(second.messages[0]).toEqual({ type: 'ready', offset: 4 * MiB, chunk_size: 4 * MiB, size: data.length });
     expect(second.messages[second.messages.length - 1]).toMatchObject({ type: 'success' });
+  });
+
+  it('tools/scripts/upload-file.mjs uploads through a ticket', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ddx-upload-file-')), 'plain.bin');
+    writeFileSync(path, randomBytes(5 * MiB));
+    upgradeUrls.length = 0;
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [join(__dirname, '../../../../../tools/scripts/upload-file.mjs'), path, '--url', w.api.url], (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    const fileId = /download\/stream\/([0-9a-f-]{36})/.exec(out.stdout)?.[1] as string;
+    expect((await w.files.findById(fileId))?.status).toBe('completed');
+    expect(upgradeUrls).toEqual([expect.stringMatching(/\?ticket=[A-Za-z0-9_-]{43}$/)]);
   });
 
   async function ownedUpload(user: TestUser, size: number) {
