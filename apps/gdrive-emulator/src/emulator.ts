@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { loadConfigFile, validateConfig, type EmulatorConfig } from './config/emulator-config';
 import { createRequestHandler } from './http/request-handler';
 import { EmulatorServices } from './services/emulator-services';
+import { NO_NETWORK_PROFILE, checkBandwidth, checkLatency, type NetworkProfile } from './http/network-profile';
 import { DEFAULT_SETTINGS, type EmulatorSettings } from './services/settings';
 import { BlobStore } from './state/blob-store';
 import { StatePersistence } from './state/state-persistence';
@@ -25,6 +26,10 @@ export interface EmulatorOptions {
   sessionLifetimeSeconds?: number;
   /** Log one line per request to stderr. */
   verbose?: boolean;
+  /** A distant Drive: one-way delay added to every request (default 0). */
+  latencyMs?: number;
+  /** A distant Drive: cap per connection and direction in bytes/s (default none). */
+  bandwidthBytesPerSecond?: number | null;
 }
 
 export interface RunningEmulator {
@@ -46,9 +51,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sessionLifetimeSeconds: options.sessionLifetimeSeconds ?? config.sessionLifetimeSeconds ?? DEFAULT_SETTINGS.sessionLifetimeSeconds,
   };
 
+  const network: NetworkProfile = {
+    latencyMs: options.latencyMs === undefined ? NO_NETWORK_PROFILE.latencyMs : checkLatency(options.latencyMs, Error, 'latencyMs'),
+    bandwidthBytesPerSecond: options.bandwidthBytesPerSecond ? checkBandwidth(options.bandwidthBytesPerSecond, 1, Error, 'bandwidthBytesPerSecond') : null,
+  };
+
   const blobs = new BlobStore(dataDir);
   await blobs.init();
-  const services = new EmulatorServices(blobs, settings, { ...settings }, config);
+  const services = new EmulatorServices(blobs, settings, { ...settings }, config, network);
   const persistence = new StatePersistence(services.state, blobs.stateFile);
   const snapshot = persistence.load();
   if (snapshot) services.state.restore(snapshot);

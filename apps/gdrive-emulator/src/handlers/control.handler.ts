@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { FaultSpec } from '../faults/fault-types';
 import { BodyTooLargeError, type Exchange } from '../http/exchange';
+import { NO_NETWORK_PROFILE, networkProfileView, patchNetworkProfile } from '../http/network-profile';
 import type { AccountInput } from '../services/account-service';
 import type { EmulatorServices } from '../services/emulator-services';
 import { InputError } from '../services/input-error';
@@ -69,6 +70,21 @@ export async function controlEndpoint(ex: Exchange, services: EmulatorServices):
         if (method === 'POST' && !id) {
           const client = services.signIn.addClient((await readJson(ex)) as never);
           return ex.sendJson(201, clientView(client));
+        }
+        break;
+      case 'network':
+        if (id) break;
+        if (method === 'GET') return ex.sendJson(200, networkProfileView(services.network));
+        if (method === 'PATCH' || method === 'PUT') {
+          // PUT starts from "off", PATCH from the current profile.
+          const base = method === 'PUT' ? NO_NETWORK_PROFILE : services.network;
+          services.network = patchNetworkProfile(base, await readJson(ex));
+          return ex.sendJson(200, networkProfileView(services.network));
+        }
+        if (method === 'DELETE') {
+          await ex.drain();
+          services.network = NO_NETWORK_PROFILE;
+          return ex.sendJson(200, networkProfileView(services.network));
         }
         break;
       case 'settings':

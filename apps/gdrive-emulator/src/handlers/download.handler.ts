@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { resolveByteRange } from '../core/content-range';
 import { googleErrors } from '../core/google-error';
 import { requireAccount, type ApiContext } from '../http/api-context';
+import { pacedResponse } from '../http/network-profile';
 
 /** `GET /drive/v3/files/:id?alt=media`: streams from disk; honours `Range` (206/416). */
 export async function downloadFile(ctx: ApiContext): Promise<void> {
@@ -32,7 +33,10 @@ export async function downloadFile(ctx: ApiContext): Promise<void> {
     return;
   }
   try {
-    await pipeline(createReadStream(services.blobs.blobPath(file.id), { start, end }), ex.res);
+    const source = createReadStream(services.blobs.blobPath(file.id), { start, end });
+    // The pacing stage only exists under a cap, so the loopback path stays as lean as it was.
+    if (services.network.bandwidthBytesPerSecond === null) await pipeline(source, ex.res);
+    else await pipeline(source, pacedResponse(() => services.network, ex.req.socket), ex.res);
   } catch (err) {
     // A client that hangs up (or a drop fault) ends the stream early; nothing to answer.
     if (ex.dropped || ex.res.destroyed) return;

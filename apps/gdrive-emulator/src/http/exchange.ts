@@ -21,6 +21,8 @@ export class Exchange {
   bytesOut = 0;
   /** Set when this exchange ended without a complete response (drop fault or abort). */
   dropped = false;
+  /** Holds each request-body chunk back as long as it takes on a slow link (network profile). */
+  paceIn: ((bytes: number) => Promise<void>) | null = null;
   private bodyTaken = false;
   private dropRequestAfter: number | null = null;
   private dropResponseAfter: number | null = null;
@@ -85,6 +87,8 @@ export class Exchange {
     };
     for await (const raw of this.req) {
       const chunk = raw as Buffer;
+      // Not reading meanwhile lets TCP push back on the sender, as a slow link would.
+      if (this.paceIn) await this.paceIn(chunk.length);
       if (this.dropRequestAfter !== null && this.bytesIn + chunk.length > this.dropRequestAfter) {
         const part = chunk.subarray(0, this.dropRequestAfter - this.bytesIn);
         this.bytesIn += part.length;

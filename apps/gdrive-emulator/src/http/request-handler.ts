@@ -19,6 +19,7 @@ import { tokenEndpoint } from '../handlers/token.handler';
 import type { EmulatorServices } from '../services/emulator-services';
 import type { ApiContext, ApiHandler } from './api-context';
 import { BodyTooLargeError, ConnectionDroppedError, Exchange } from './exchange';
+import { paceChunk, roundTrip } from './network-profile';
 import { resolveRoute, type RouteName } from './routes';
 
 const HANDLERS: Record<Exclude<RouteName, 'control'>, ApiHandler> = {
@@ -95,7 +96,10 @@ async function handle(
   });
 
   const ctx: ApiContext = { ex, route, services, account: null, token: null, session: null, contentFaults: undefined };
+  const socket = req.socket;
+  ex.paceIn = (bytes) => paceChunk(services.network, socket, 'in', bytes);
   try {
+    await roundTrip(services.network);
     authenticate(ctx);
     await applyFault(ctx);
     await HANDLERS[route.name](ctx);

@@ -1,5 +1,6 @@
 import type { EmulatorConfig } from '../config/emulator-config';
 import { FaultInjector } from '../faults/fault-injector';
+import type { NetworkProfile } from '../http/network-profile';
 import { StatsRecorder } from '../http/stats-recorder';
 import type { BlobStore } from '../state/blob-store';
 import { EmulatorState } from '../state/emulator-state';
@@ -22,13 +23,17 @@ export class EmulatorServices {
   readonly faults = new FaultInjector();
   readonly stats = new StatsRecorder();
   persistence: StatePersistence | null = null;
+  /** Replaced whole (never mutated) so a paced stream reads a consistent profile. */
+  network: NetworkProfile;
 
   constructor(
     readonly blobs: BlobStore,
     readonly settings: EmulatorSettings,
     private readonly initialSettings: EmulatorSettings,
     readonly config: EmulatorConfig,
+    private readonly initialNetwork: NetworkProfile,
   ) {
+    this.network = initialNetwork;
     this.accounts = new AccountService(this.state);
     this.tokens = new TokenService(this.state, settings);
     this.files = new FileService(this.state, blobs);
@@ -57,6 +62,7 @@ export class EmulatorServices {
     this.faults.clear();
     this.stats.reset();
     Object.assign(this.settings, this.initialSettings);
+    this.network = this.initialNetwork;
     await this.blobs.wipe();
     await this.applyConfig();
     this.state.changed();

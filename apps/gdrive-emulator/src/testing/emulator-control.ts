@@ -43,6 +43,13 @@ export interface EmulatorStats {
   byRoute: Record<string, { requests: number; bytesIn: number; bytesOut: number; statuses: Record<string, number> }>;
 }
 
+/** The emulator's network profile (a distant Drive); all zero/null = loopback. */
+export interface EmulatorNetwork {
+  latencyMs: number;
+  bandwidthBytesPerSecond: number | null;
+  bandwidthMbps: number | null;
+}
+
 /** A thin client for `/__emulator/*`, for tests and launchers (plain fetch, no googleapis). */
 export class EmulatorControl {
   constructor(readonly baseUrl: string) {}
@@ -85,6 +92,23 @@ export class EmulatorControl {
 
   clearStats(): Promise<unknown> {
     return this.call('DELETE', 'stats');
+  }
+
+  network(): Promise<EmulatorNetwork> {
+    return this.call('GET', 'network') as Promise<EmulatorNetwork>;
+  }
+
+  /**
+   * Changes only what `patch` names (latency is one way: a request's answer starts 2 ×
+   * latencyMs later; bandwidth is per connection and direction, null or 0 = no cap).
+   */
+  setNetwork(patch: { latencyMs?: number; bandwidthBytesPerSecond?: number | null; bandwidthMbps?: number | null }): Promise<EmulatorNetwork> {
+    return this.call('PATCH', 'network', patch) as Promise<EmulatorNetwork>;
+  }
+
+  /** Back to loopback: no latency, no cap. */
+  clearNetwork(): Promise<EmulatorNetwork> {
+    return this.call('DELETE', 'network') as Promise<EmulatorNetwork>;
   }
 
   settings(patch: { tokenLifetimeSeconds?: number; sessionLifetimeSeconds?: number }): Promise<unknown> {
