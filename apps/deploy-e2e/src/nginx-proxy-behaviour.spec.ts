@@ -109,7 +109,7 @@ describe('nginx proxy behaviour (TLS server, upstream probe)', () => {
 
   describe('WebSockets (uploads, admin events)', () => {
     it('upgrades /ws_api/upload/:id over wss and carries 4 MiB binary frames both ways', async () => {
-      const ws = new WebSocket(`${https.replace('https', 'wss')}/ws_api/upload/f1?token=upload-secret`, {
+      const ws = new WebSocket(`${https.replace('https', 'wss')}/ws_api/upload/f1?ticket=upload-ticket`, {
         rejectUnauthorized: false,
         localAddress: '127.0.0.4',
         maxPayload: 64 * 1024 * 1024,
@@ -137,7 +137,7 @@ describe('nginx proxy behaviour (TLS server, upstream probe)', () => {
     });
 
     it('upgrades /ws_admin', async () => {
-      const ws = new WebSocket(`${https.replace('https', 'wss')}/ws_admin?token=admin-token`, { rejectUnauthorized: false });
+      const ws = new WebSocket(`${https.replace('https', 'wss')}/ws_admin?ticket=admin-ticket`, { rejectUnauthorized: false });
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
         ws.once('error', reject);

@@ -1,4 +1,4 @@
-import { ApiRoutes, InitiateUploadResponse, LiveEvent, UploadErrorCode } from '@ddx/contracts';
+import { ApiRoutes, ErrorCode, InitiateUploadResponse, LiveEvent } from '@ddx/contracts';
 import { DriveEmulatorService, freePort, repoRoot, RunningApp, startApp, startDriveEmulator } from '@ddx/local-services';
 import { isolatedNames, testServices } from '@ddx/local-services/testing';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -277,22 +277,22 @@ describe('nginx in front of two api replicas and the built SPA', () => {
   describe('WebSocket', () => {
     it('forwards a WebSocket upgrade on /ws_api/upload/:id to the api, whose upload gateway answers it', async () => {
       const id = `ws-${randomUUID()}`;
-      const outcome = await websocketAttempt(`${nginx.url.replace('http', 'ws')}/ws_api/upload/${randomUUID()}?token=not-a-real-token`, id);
+      const outcome = await websocketAttempt(`${nginx.url.replace('http', 'ws')}/ws_api/upload/${randomUUID()}?ticket=not-a-real-ticket`, id);
       // The handshake completed end to end (nginx relayed the Upgrade and the api's 101),
-      // then the api's upload gateway refused the unknown file/token itself.
+      // then the api's upload gateway refused the unknown ticket itself.
       expect(outcome.status).toBe(101);
-      expect(JSON.parse(outcome.messages[0] ?? '{}')).toMatchObject({ type: 'error', code: UploadErrorCode.UPLOAD_TOKEN_INVALID });
+      expect(JSON.parse(outcome.messages[0] ?? '{}')).toMatchObject({ type: 'error', code: ErrorCode.WS_TICKET_INVALID });
       expect(outcome.closeCode).toBe(1008);
       // nginx's access log names the replica that answered.
       const entry = await accessLogFor(id);
       expect(apis.map((a) => new URL(a.url as string).host)).toContain(entry.upstream);
       expect(entry.upstream_status).toBe('101');
-      expect(readFileSync(join(nginx.dir, 'access.log'), 'utf8')).not.toContain('not-a-real-token');
+      expect(readFileSync(join(nginx.dir, 'access.log'), 'utf8')).not.toContain('not-a-real-ticket');
     });
 
     it('forwards /ws_admin to an api replica', async () => {
       const id = `wsa-${randomUUID()}`;
-      const outcome = await websocketAttempt(`${nginx.url.replace('http', 'ws')}/ws_admin?token=x`, id);
+      const outcome = await websocketAttempt(`${nginx.url.replace('http', 'ws')}/ws_admin?ticket=x`, id);
       const entry = await accessLogFor(id);
       expect(apis.map((a) => new URL(a.url as string).host)).toContain(entry.upstream);
       expect(entry.upstream_status).toBe(String(outcome.status));
@@ -339,7 +339,11 @@ describe('nginx in front of two api replicas and the built SPA', () => {
     it('admin socket: /ws_admin through nginx receives live events of an upload', async () => {
       const login = await fetch(`${nginx.url}/api/v1/admin/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN) });
       const token = ((await login.json()) as { access_token: string }).access_token;
-      const ws = new WebSocket(`${nginx.url.replace('http', 'ws')}/ws_admin?token=${encodeURIComponent(token)}`);
+      // The ticket is issued by whichever replica nginx picks and redeemed by whichever takes the upgrade.
+      const issued = await fetch(`${nginx.url}${ApiRoutes.wsTickets.adminLive}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+      expect(issued.status).toBe(201);
+      const { ticket } = (await issued.json()) as { ticket: string };
+      const ws = new WebSocket(`${nginx.url.replace('http', 'ws')}/ws_admin?ticket=${encodeURIComponent(ticket)}`);
       const events: LiveEvent[] = [];
       ws.on('message', (raw) => events.push(JSON.parse(raw.toString()) as LiveEvent));
       await new Promise((r) => ws.once('open', r));
