@@ -41,7 +41,7 @@ export const AREAS = {
     ],
     specs: [
       'libs/contracts/src/lib/{permissions,role-pairs}.spec.ts',
-      'apps/api/src/app/auth/{guards/guards,token-lifetimes,rate-limiter*}.spec.ts',
+      'apps/api/src/app/auth/{guards/*,token-lifetimes,rate-limit*}.spec.ts',
       'apps/api/src/app/admin/users/*.spec.ts',
     ],
   },

@@ -66,7 +66,13 @@ describe('access tokens on both sides of their expiry', () => {
       await sign({ ver: 0 }, { algorithm: 'HS256', audience: USER_AUDIENCE, issuer: TOKEN_ISSUER }),
       'not.a.token',
     ];
-    for (const token of cases) await expect(tokens.verifyUserToken(token)).rejects.toMatchObject({ status: 401, code: ErrorCode.TOKEN_INVALID });
+    for (const token of cases) {
+      await expect(tokens.verifyUserToken(token)).rejects.toMatchObject({
+        status: 401,
+        code: ErrorCode.TOKEN_INVALID,
+        message: 'Your session is not valid. Please sign in again.',
+      });
+    }
     // The same claims, correctly addressed, pass: the refusals above are about the one thing changed.
     await expect(tokens.verifyUserToken(await sign({ ver: 0 }, { algorithm: 'HS256', audience: USER_AUDIENCE, issuer: TOKEN_ISSUER, subject: 'u1' }))).resolves.toMatchObject({ sub: 'u1' });
   });
@@ -112,14 +118,22 @@ describe('PrincipalService: the account behind a token, checked now', () => {
 
   it('refuses suspended and banned accounts with their own codes', async () => {
     const { token } = await tokens.issueUserToken({ id: 'u1', tokenVersion: 2 });
-    await expect(principals(account(Role.regular, { status: 'suspended' })).resolveUser(token)).rejects.toMatchObject({ status: 403, code: ErrorCode.ACCOUNT_SUSPENDED });
-    await expect(principals(account(Role.regular, { status: 'banned' })).resolveUser(token)).rejects.toMatchObject({ status: 403, code: ErrorCode.ACCOUNT_BANNED });
+    await expect(principals(account(Role.regular, { status: 'suspended' })).resolveUser(token)).rejects.toMatchObject({
+      status: 403,
+      code: ErrorCode.ACCOUNT_SUSPENDED,
+      message: 'This account is suspended. Contact support if you think this is a mistake.',
+    });
+    await expect(principals(account(Role.regular, { status: 'banned' })).resolveUser(token)).rejects.toMatchObject({ status: 403, code: ErrorCode.ACCOUNT_BANNED, message: 'This account has been banned.' });
     expect(() => assertActive({ status: 'active' })).not.toThrow();
   });
 
   it('refuses an admin token whose account is no longer an admin, and gives a current admin the permissions of the stored role', async () => {
     const { token } = await tokens.issueAdminToken({ id: 'u1', tokenVersion: 2, role: Role.superadmin });
-    await expect(principals(account(Role.regular)).resolveAdmin(token)).rejects.toMatchObject({ status: 403, code: ErrorCode.PERMISSION_DENIED });
+    await expect(principals(account(Role.regular)).resolveAdmin(token)).rejects.toMatchObject({
+      status: 403,
+      code: ErrorCode.PERMISSION_DENIED,
+      message: 'This account is not an administrator.',
+    });
     // The role claim says superadmin; the database says admin, and the database wins.
     const admin = await principals(account(Role.admin)).resolveAdmin(token);
     expect(admin.role).toBe(Role.admin);
