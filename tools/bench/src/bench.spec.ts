@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-import { BenchReport, FIGURE_IDS, runBench } from './lib/bench';
+import { BenchReport, DISTANT_IDS, DISTANT_LATENCY_MS, FIGURE_IDS, runBench } from './lib/bench';
 import { formatReport } from './lib/report';
 
 jest.setTimeout(600_000);
@@ -56,6 +56,15 @@ describe('bench harness (--quick)', () => {
     const details = report.figures.find((f) => f.id === 'ranged')?.details as { apiTimeToFirstByteMs?: { lookup: number; openDrive: number } } | undefined;
     expect(details?.apiTimeToFirstByteMs?.lookup).toBeGreaterThan(0);
     expect(details?.apiTimeToFirstByteMs?.openDrive).toBeGreaterThan(0);
+  });
+
+  it('runs the distant-Drive figures with the emulator a round trip away, and only those', () => {
+    const roundTrip = 2 * DISTANT_LATENCY_MS;
+    for (const id of DISTANT_IDS) expect(report.figures.find((f) => f.id === id)?.details['driveRoundTripMs']).toBe(roundTrip);
+    // Every direct range request pays the round trip (a lower bound: a busy machine only adds).
+    const direct = report.figures.find((f) => f.id === 'distant-ranged')?.details['latencyMsDirect'] as { p50: number } | undefined;
+    expect(direct?.p50).toBeGreaterThanOrEqual(roundTrip - 3);
+    expect(report.figures.find((f) => f.id === 'ranged')?.details['driveRoundTripMs']).toBeUndefined();
   });
 
   it.each([...FIGURE_IDS])('%s: the SHA-256 of what came back equals what was sent', (id) => {

@@ -6,6 +6,7 @@
  *   npm run bench                      full sizes, 3 interleaved repeats
  *   npm run bench -- --quick           small sizes, 1 repeat (what the jest spec runs)
  *   npm run bench -- --only upload-single,download --repeats 5
+ *   npm run bench -- --distant           only the distant-Drive figures (emulator 40 ms away)
  *   npm run bench -- --profile --only upload-single   api under --cpu-prof; prints where it spent its time
  *   npm run bench -- --no-build --keep  skip the build; keep the temp dir (logs, data, profiles)
  */
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 
 import { repoRoot } from '@ddx/local-services';
 
-import { FIGURE_IDS, FigureId, runBench } from './lib/bench';
+import { DISTANT_IDS, FIGURE_IDS, FigureId, runBench } from './lib/bench';
 import { formatReport, writeReport } from './lib/report';
 import { runningStacks } from './lib/stack';
 
@@ -31,6 +32,7 @@ function parseArgs(argv: string[]) {
     else if (a === '--no-build') opts.build = false;
     else if (a === '--profile') opts.profile = true;
     else if (a === '--keep') opts.keep = true;
+    else if (a === '--distant') opts.only.push(...DISTANT_IDS);
     else if (a === '--repeats') opts.repeats = Number(value());
     else if (a === '--out') opts.out = value();
     else if (a === '--only') {

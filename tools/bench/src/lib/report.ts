@@ -21,12 +21,12 @@ export function formatTable(report: BenchReport): string {
     const runs = (xs: number[]) => (xs.length > 1 ? ` (${xs.map(num).join(', ')})` : '');
     let subject = `${num(f.subject.median)} ${f.subject.unit}${runs(f.subject.runs)}`;
     if (f.id === 'meta') subject += `, p99 ${num(f.details['metaP99Ms'] as number)} ms`;
-    if (f.id === 'ranged') {
+    if (f.id.endsWith('ranged')) {
       const l = f.details['latencyMsApi'] as { p50: number; p99: number };
       subject += `, p50/p99 ${num(l.p50)}/${num(l.p99)} ms`;
     }
     let baseline = `${num(f.baseline.median)} ${f.baseline.unit}${runs(f.baseline.runs)}`;
-    if (f.id === 'ranged') {
+    if (f.id.endsWith('ranged')) {
       const l = f.details['latencyMsDirect'] as { p50: number; p99: number };
       baseline += `, p50/p99 ${num(l.p50)}/${num(l.p99)} ms`;
     }
