@@ -65,6 +65,8 @@ describe('toDriveError: answers from Drive', () => {
       reason: null,
       message: 'Drive get failed: 404: File not found: abc.',
     });
+    expect(toDriveError(answered(403, { error: { code: 403 } }), 'get')).toMatchObject({ kind: 'bad_request', reason: null, message: 'Drive get failed: 403' });
+    expect(toDriveError(answered(403, { error: { code: 403, errors: [] } }), 'get')).toMatchObject({ reason: null, message: 'Drive get failed: 403' });
     expect(toDriveError(answered(400, { error: { code: 400, message: 'Bad', errors: [] } }), 'get')).toMatchObject({
       kind: 'bad_request',
       reason: null,

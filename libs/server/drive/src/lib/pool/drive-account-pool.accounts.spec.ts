@@ -121,8 +121,10 @@ describe('DriveAccountPool.refreshAccount', () => {
   });
 
   it('answers null for an account that does not exist, recording nothing', async () => {
-    const { pool } = setup({ findById: jest.fn().mockResolvedValue(null) });
+    const findById = jest.fn().mockResolvedValue(null);
+    const { pool } = setup({ findById });
     await expect(pool.refreshAccount('gone')).resolves.toBeNull();
+    expect(findById).toHaveBeenCalledTimes(1);
   });
 
   it('answers null for an account removed during the refresh', async () => {

@@ -53,6 +53,20 @@ describe('DriveAccountPool.reserve', () => {
     expect(reserve).toHaveBeenCalledWith(100, NOW, 100, []);
   });
 
+  it('without a clock of its own, reserves at the current time', async () => {
+    const rollDailyWindow = jest.fn().mockResolvedValue(undefined);
+    const reserve = jest.fn().mockResolvedValue(driveAccount());
+    const pool = new DriveAccountPool<DriveAccountAccess>(strictMock<DriveAccountRepository>('repository', { rollDailyWindow, reserve }), strictMock<Sealer>('sealer'), () => {
+      throw new Error('no client expected');
+    });
+    const before = Date.now();
+    await pool.reserve(1);
+    const at = (reserve.mock.calls[0] as [number, Date])[1];
+    expect(at).toBeInstanceOf(Date);
+    expect(at.getTime()).toBeGreaterThanOrEqual(before);
+    expect(at.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
   it('says how many bytes no account could take', async () => {
     const { pool } = setup(null);
     const err = await pool.reserve(3 * GB).catch((e: unknown) => e);
