@@ -77,9 +77,11 @@ describe('web app: the connection drops in the middle of an upload', () => {
     const page = await context.newPage();
     const errors = watchForErrors(page);
     let connections = 0;
+    const socketUrls: string[] = [];
     // Sits between the page and the api like a flaky proxy: the first connection is cut after the first commit.
     await page.routeWebSocket(/\/ws_api\/upload\//, (ws) => {
       connections++;
+      socketUrls.push(ws.url());
       const server = ws.connectToServer();
       if (connections > 1) return;
       server.onMessage((message) => {
@@ -99,6 +101,9 @@ describe('web app: the connection drops in the middle of an upload', () => {
     await clearDriveFaults(product.emulator);
     await page.locator('[data-testid="share"]').waitFor({ timeout: 120_000 });
     expect(connections).toBeGreaterThanOrEqual(2);
+    // Every connection carried its own single-use ticket, never the upload token.
+    for (const url of socketUrls) expect(new URL(url).search).toMatch(/^\?ticket=[A-Za-z0-9_-]{43}$/);
+    expect(new Set(socketUrls).size).toBe(socketUrls.length);
     const id = (await page.locator('[data-testid="share"] [data-testid="copy-value"]').inputValue()).split('/').pop() as string;
     const stored = Buffer.from(await (await fetch(`${product.url}/api/v1/download/stream/${id}`)).arrayBuffer());
     expect(sha256(stored)).toBe(sha256(data));
