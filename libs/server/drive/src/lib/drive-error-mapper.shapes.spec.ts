@@ -197,6 +197,23 @@ describe('toDriveError: failures without an answer', () => {
     expect(toDriveError(null, 'about')).toMatchObject({ kind: 'bad_request', reason: 'client_error' });
   });
 
+  it("a Node programming error is not a connection error although its code starts with E (ERR_INVALID_URL, ERR_INVALID_ARG_TYPE)", () => {
+    let invalidUrl: unknown;
+    try {
+      new URL('drive api root');
+    } catch (e) {
+      invalidUrl = e;
+    }
+    expect(toDriveError(invalidUrl, 'about')).toMatchObject({ kind: 'bad_request', reason: 'client_error', retryable: false, message: 'Drive about failed before reaching Drive: Invalid URL' });
+    const badArg = Object.assign(new TypeError('The "chunk" argument must be of type string or an instance of Buffer'), { code: 'ERR_INVALID_ARG_TYPE' });
+    expect(toDriveError(badArg, 'putChunk')).toMatchObject({ kind: 'bad_request', reason: 'client_error', retryable: false });
+    // the stream layer's premature close is the network's doing, though
+    expect(toDriveError(Object.assign(new Error('stream ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }), 'download')).toMatchObject({
+      kind: 'transient',
+      reason: 'ERR_STREAM_PREMATURE_CLOSE',
+    });
+  });
+
   it('treats a response without a numeric status as no answer', () => {
     expect(toDriveError(failure({ code: 'ECONNRESET', response: { status: '503', data: google(503, 'backendError', 'x') } }), 'op')).toMatchObject({
       kind: 'transient',

@@ -117,7 +117,9 @@ function parseBody(data: unknown): GoogleErrorBody | null {
   return data && typeof data === 'object' ? (data as GoogleErrorBody) : null;
 }
 
-const NETWORK_CODES = /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+|ERR_STREAM_PREMATURE_CLOSE|TimeoutError|AbortError)$/;
+// Errno codes (ECONNRESET, EAI_AGAIN…) but not Node's own ERR_* codes: those name
+// programming errors (ERR_INVALID_URL, ERR_INVALID_ARG_TYPE), bar a premature close.
+const NETWORK_CODES = /^(E(?!RR_)[A-Z0-9_]+|UND_ERR_[A-Z_]+|ERR_STREAM_PREMATURE_CLOSE|TimeoutError|AbortError)$/;
 
 /** A short, URL-free name for a network failure (ECONNRESET, socket_hang_up, …); null if it is none. */
 function networkCode(e: TransportErrorShape): string | null {
