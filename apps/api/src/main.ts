@@ -1,5 +1,5 @@
 import { AppConfig, assertApiServerConfig, ConfigError, loadConfig } from '@ddx/server-config';
-import { createRootLogger } from '@ddx/server-logging';
+import { exitOnUnexpectedErrors } from '@ddx/server-logging';
 import { Logger } from '@nestjs/common';
 
 import { createApp } from './app/bootstrap';
@@ -31,34 +31,13 @@ async function main(): Promise<void> {
     }
     process.exit(await run(args, env));
   }
-  exitOnUnexpectedErrors(env.LOG_LEVEL);
+  exitOnUnexpectedErrors('api', env.LOG_LEVEL);
   const app = await createApp(env);
   const config = app.get(AppConfig);
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   Logger.log({ msg: 'api listening', url: `http://${config.HOST}:${port}`, port }, 'Bootstrap');
-}
-
-/** EX_SOFTWARE: distinct from a bad configuration (78), which no restart fixes. */
-const EXIT_UNEXPECTED = 70;
-
-/**
- * An error that reaches the process is by definition one no code expected, so
- * the state it leaves (half-updated sessions, held locks, open sockets) is
- * unknown. The api logs it with its stack and exits; the supervisor (compose
- * `restart:`, systemd `Restart=`, supervisord `autorestart`) starts a clean
- * process, and uploads resume on the other replica meanwhile. Entry points
- * answer bad input with a 4xx themselves, so no request should get here.
- */
-function exitOnUnexpectedErrors(level: string): void {
-  const log = createRootLogger('api', level === 'silent' ? 'fatal' : level);
-  const die = (err: unknown, origin: string) => {
-    log.fatal({ err, origin }, 'unexpected error; exiting so the supervisor restarts a clean process');
-    process.exit(EXIT_UNEXPECTED);
-  };
-  process.on('uncaughtException', (err, origin) => die(err, origin));
-  process.on('unhandledRejection', (reason) => die(reason, 'unhandledRejection'));
 }
 
 main().catch((e: unknown) => {

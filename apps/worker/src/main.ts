@@ -1,5 +1,5 @@
 import { ConfigError, ConfigModule, loadConfig } from '@ddx/server-config';
-import { createRootLogger, JsonLogger } from '@ddx/server-logging';
+import { createRootLogger, exitOnUnexpectedErrors, JsonLogger } from '@ddx/server-logging';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  exitOnUnexpectedErrors('worker', env.LOG_LEVEL);
   const app = await NestFactory.createApplicationContext(WorkerModule.register(ConfigModule.forRoot(env)), {
     logger: new JsonLogger(createRootLogger('worker', env.LOG_LEVEL)),
   });

@@ -1,1 +1,2 @@
 export * from './lib/json-logger';
+export * from './lib/exit-on-unexpected-errors';
