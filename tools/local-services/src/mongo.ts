@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { findBinary, MissingBinaryError, run } from './binaries';
@@ -18,7 +18,7 @@ const GO_HINT = 'apt-get install golang-go (or a Go toolchain from go.dev), then
 export function ensureFerretDbBinary(): string {
   const dir = join(repoRoot(), 'tools', 'ferretdb');
   const binary = join(dir, 'ferretdb');
-  const newest = Math.max(...['main.go', 'go.mod', 'go.sum'].map((f) => statSync(join(dir, f)).mtimeMs));
+  const newest = Math.max(...readdirSync(dir).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').map((f) => statSync(join(dir, f)).mtimeMs));
   let builtAt = 0;
   try {
     builtAt = statSync(binary).mtimeMs;

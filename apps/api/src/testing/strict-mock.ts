@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /**
  * A stand-in for a repository or service in unit tests: every method the test
  * did not stub throws when called, so an unexpected write fails the test
