@@ -43,3 +43,5 @@ export function testWebdav(label = 'test'): TestWebdav {
   const prefix = `/t_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20).toLowerCase()}_${randomBytes(4).toString('hex')}`;
   return { url, username, password, rootDir, prefix };
 }
+
+export * from './planted-bug';

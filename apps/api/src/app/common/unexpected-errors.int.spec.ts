@@ -1,6 +1,6 @@
 import { builtApp, ManagedProcess, NODE_FLAGS } from '@ddx/local-services';
-import { testServices } from '@ddx/local-services/testing';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fatalLines, PLANTED_BUGS, testServices, writePlantedBugPreload } from '@ddx/local-services/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { testEnv } from '../../testing/test-app';
@@ -11,8 +11,7 @@ jest.setTimeout(90_000);
  * The policy for an error no code expected (docs/architecture.md, "Unexpected
  * errors"): the built api logs it at fatal, with its stack, and exits with 70
  * so its supervisor starts a clean process. No request can cause one (that is
- * what entry-points.fuzz.int.spec.ts checks), so the test plants one: a
- * preloaded module that throws, or rejects a promise nobody awaits, on a signal.
+ * what entry-points.fuzz.int.spec.ts checks), so the test plants one.
  */
 describe('unexpected errors in the built api process', () => {
   let dir: string;
@@ -20,21 +19,12 @@ describe('unexpected errors in the built api process', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(testServices().dataDir, 'unexpected-'));
-    preload = join(dir, 'plant-bug.js');
-    writeFileSync(
-      preload,
-      `process.on('SIGUSR2', () => { throw new Error('planted bug: thrown'); });
-process.on('SIGWINCH', () => { Promise.reject(new Error('planted bug: rejected')); });
-`,
-    );
+    preload = writePlantedBugPreload(dir);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each([
-    ['a thrown exception', 'SIGUSR2', 'uncaughtException', 'planted bug: thrown'],
-    ['an unhandled rejection', 'SIGWINCH', 'unhandledRejection', 'planted bug: rejected'],
-  ] as const)('%s is logged at fatal with its stack, and the process exits 70', async (_name, signal, origin, message) => {
+  it.each(PLANTED_BUGS)('%s is logged at fatal with its stack, and the process exits 70', async (_name, signal, origin, message) => {
     const api = await ManagedProcess.start({
       name: 'api',
       command: process.execPath,
@@ -46,12 +36,7 @@ process.on('SIGWINCH', () => { Promise.reject(new Error('planted bug: rejected')
     try {
       process.kill(api.pid as number, signal);
       expect(await api.waitForExit()).toBe(70);
-      const fatal = api
-        .recentOutput()
-        .split('\n')
-        .filter((l) => l.includes('"level":"fatal"'))
-        .map((l) => JSON.parse(l) as { msg: string; origin: string; err: { message: string; stack: string } });
-      expect(fatal).toEqual([
+      expect(fatalLines(api.recentOutput())).toEqual([
         expect.objectContaining({
           msg: expect.stringContaining('exiting so the supervisor restarts'),
           origin,
