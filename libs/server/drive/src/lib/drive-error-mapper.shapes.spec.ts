@@ -52,6 +52,8 @@ describe('toDriveError: answers from Drive', () => {
     for (const message of ['User Rate Limit Exceeded', 'User rate limit exceeded', 'user rate limit exceeded.']) {
       expect(toDriveError(answered(403, google(403, 'userRateLimitExceeded', message)), 'putChunk')).toMatchObject({ kind: 'rate_limited', retryable: true });
     }
+    // the wording alone is not the cap: a project-wide limit stays a rate limit
+    expect(toDriveError(answered(403, google(403, 'rateLimitExceeded', 'User rate limit exceeded.')), 'putChunk')).toMatchObject({ kind: 'rate_limited' });
     // the top-level message is Google's own summary and wins over the item's
     expect(toDriveError(answered(403, google(403, 'userRateLimitExceeded', 'User rate limit exceeded.', 'User Rate Limit Exceeded')), 'putChunk')).toMatchObject({
       kind: 'rate_limited',

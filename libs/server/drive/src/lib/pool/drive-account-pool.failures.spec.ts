@@ -122,7 +122,8 @@ describe('DriveAccountPool.reportFailure: what does not concern the account', ()
   });
 
   it('an account removed meanwhile is not written', async () => {
-    const { pool } = setup(null);
+    const { pool, markFull } = setup(null);
     await expect(pool.reportFailure('gone', failure('storage_full'))).resolves.toBeUndefined();
+    expect(markFull).not.toHaveBeenCalled();
   });
 });
