@@ -8,8 +8,15 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { AREAS } = await import(join(root, 'stryker.config.mjs'));
 const args = process.argv.slice(2);
-const flags = args.filter((a) => a.startsWith('-'));
-const areas = args.filter((a) => !a.startsWith('-'));
+// A bare word right after a flag written without `=` is that flag's value
+// (`--concurrency 1`); every other bare word names an area.
+const flags = [];
+const areas = [];
+for (const [i, a] of args.entries()) {
+  const prev = args[i - 1];
+  if (a.startsWith('-') || (prev?.startsWith('-') && !prev.includes('=') && !AREAS[a])) flags.push(a);
+  else areas.push(a);
+}
 for (const a of areas) if (!AREAS[a]) throw new Error(`unknown area ${a}; areas: ${Object.keys(AREAS).join(', ')}`);
 
 const stryker = join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
