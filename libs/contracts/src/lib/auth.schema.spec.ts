@@ -25,6 +25,7 @@ describe('auth contracts', () => {
       picture: null,
       has_password: true,
       google_linked: false,
+      email_verified: true,
       created_at: new Date().toISOString(),
       last_login_at: null,
       passwordHash: 'scrypt$15$8$1$x$y',
