@@ -49,6 +49,7 @@ interface QueuedFrame {
  * the socket stops reading, so memory per upload stays a few chunks.
  */
 export class UploadSocketSession {
+  // Stryker disable next-line StringLiteral: log context name
   private readonly logger = new Logger('UploadSocket');
   private readonly queue: QueuedFrame[] = [];
   private client!: DriveClient;
@@ -237,6 +238,7 @@ export class UploadSocketSession {
     } catch (e) {
       if (e instanceof DriveError && e.kind === 'transient') {
         // Part of the chunk may have been stored: ask Drive before sending again.
+        // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
         this.logger.warn({ msg: 'chunk PUT broke; asking Drive for the committed offset', fileId: this.file._id, status: e.status, round });
         await sleep(this.backoff(round));
         return this.withRetries('status', () => this.client.queryCommitted(this.sessionUri, this.file.sizeBytes), false);
@@ -268,12 +270,14 @@ export class UploadSocketSession {
         }
         if (e.kind === 'transient' && !retryTransient) throw e;
         if (!e.retryable || attempt >= this.deps.maxAttempts) {
+          // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
           this.logger.warn({ msg: 'Drive call failed; giving up', what, fileId: this.file._id, kind: e.kind, reason: e.reason, status: e.status, attempt });
           await this.deps.pool.reportFailure(this.accountId, e);
           if (e.retryable) throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage is not answering right now; reconnect to resume the upload.', 1011);
           throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage refused the upload.', 1011, 'failed');
         }
         const wait = e.kind === 'rate_limited' ? Math.min(e.retryAfterMs ?? this.backoff(attempt), 30_000) : this.backoff(attempt);
+        // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
         this.logger.warn({ msg: 'Drive call failed; retrying', what, fileId: this.file._id, kind: e.kind, attempt, waitMs: wait });
         await sleep(wait);
         if (this.closed && what !== 'status') throw new SessionEnd('CLOSED', 'closed', 1000);
@@ -310,6 +314,7 @@ export class UploadSocketSession {
       });
       if (!moved) throw new SessionEnd(UploadErrorCode.UPLOAD_NOT_ACTIVE, 'This upload is no longer active.', 1008);
       await this.deps.pool.release({ accountId: this.accountId, bytes: this.file.accountReservedBytes });
+      // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
       this.logger.warn({ msg: 'upload moved to another Drive account', fileId: this.file._id, from: this.accountId, to: reservation.accountId });
       this.file = { ...this.file, driveAccountId: reservation.accountId, accountReservedBytes: reservation.bytes };
       this.accountId = reservation.accountId;
@@ -332,6 +337,7 @@ export class UploadSocketSession {
     else if (driveCommitted === f.nextEnd && f.nextMd5State) this.hasher = await ResumableMd5.start(f.nextMd5State);
     else {
       this.hasher = null;
+      // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
       this.logger.warn({ msg: 'hash state lost for committed bytes; only the size will be verified', fileId: f._id, driveCommitted });
     }
   }
@@ -353,6 +359,7 @@ export class UploadSocketSession {
     const sizeOk = Number(stored.size) === f.sizeBytes;
     const md5Ok = !expectedMd5 || !stored.md5Checksum || stored.md5Checksum === expectedMd5;
     if (!sizeOk || !md5Ok) {
+      // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
       this.logger.error({ msg: 'stored file does not match what was sent', fileId: f._id, sizeOk, md5Ok });
       await this.client.deleteFile(stored.id).catch(() => undefined);
       throw new SessionEnd(UploadErrorCode.CHECKSUM_MISMATCH, 'The stored file did not match what was sent. Please upload it again.', 1011, 'failed');
@@ -385,6 +392,7 @@ export class UploadSocketSession {
       e instanceof SessionEnd
         ? e
         : new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Something went wrong on our side; reconnect to resume the upload.', 1011);
+    // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
     if (!(e instanceof SessionEnd)) this.logger.error({ msg: 'upload socket failed', fileId: this.file._id, err: e });
     if (end.code === 'CLOSED') return;
     this.closed = true;
