@@ -97,20 +97,21 @@ describe('Drive account choice (FerretDB/MongoDB): each rule on both sides of it
 
   describe('free space (free bytes already net of reservations)', () => {
     it('places a file that exactly fits what is left after a reservation, and refuses one byte more without touching the account', async () => {
-      const a = await account('a', 10 * MiB);
-      expect(await chosen(3 * MiB)).toBe(a);
+      // Well under the daily cap, so free space alone decides.
+      const a = await account('a', 4 * MiB);
+      expect(await chosen(MiB)).toBe(a);
 
-      await expect(pool.reserve(7 * MiB + 1)).rejects.toBeInstanceOf(
+      await expect(pool.reserve(3 * MiB + 1)).rejects.toBeInstanceOf(
         NoStorageAvailableError,
       );
       expect(await stored(a)).toMatchObject({
-        reservedBytes: 3 * MiB,
-        freeBytes: 7 * MiB,
+        reservedBytes: MiB,
+        freeBytes: 3 * MiB,
       });
 
-      expect(await chosen(7 * MiB)).toBe(a);
+      expect(await chosen(3 * MiB)).toBe(a);
       expect(await stored(a)).toMatchObject({
-        reservedBytes: 10 * MiB,
+        reservedBytes: 4 * MiB,
         freeBytes: 0,
       });
       await expect(pool.reserve(1)).rejects.toBeInstanceOf(
@@ -172,10 +173,67 @@ describe('Drive account choice (FerretDB/MongoDB): each rule on both sides of it
 
       now = new Date('2026-12-08T00:00:00.000Z');
       expect(await chosen(DAILY_CAP)).toBe(a);
+      // Yesterday's bytes are gone; only the reservation just taken counts.
+      expect(await stored(a)).toMatchObject({
+        dailyWindow: '2026-12-08',
+        dailyUploadedBytes: DAILY_CAP,
+      });
+    });
+
+    it('counts a reservation in flight against the cap, and gives back what was not stored', async () => {
+      const a = await account('a', 100 * MiB);
+      const first = await pool.reserve(6 * MiB);
+      await expect(pool.reserve(4 * MiB + 1)).rejects.toBeInstanceOf(
+        NoStorageAvailableError,
+      );
+      const second = await pool.reserve(4 * MiB);
+      expect(await stored(a)).toMatchObject({ dailyUploadedBytes: DAILY_CAP });
+
+      await pool.release(second);
+      expect(await stored(a)).toMatchObject({ dailyUploadedBytes: 6 * MiB });
+      await pool.commit(first.accountId, first.bytes, 5 * MiB);
+      expect(await stored(a)).toMatchObject({
+        dailyUploadedBytes: 5 * MiB,
+        quotaUsageBytes: 5 * MiB,
+        reservedBytes: 0,
+        freeBytes: 95 * MiB,
+      });
+      await expect(pool.reserve(5 * MiB + 1)).rejects.toBeInstanceOf(
+        NoStorageAvailableError,
+      );
+      expect(await chosen(5 * MiB)).toBe(a);
+    });
+
+    it('parallel reservations never pass the daily cap together', async () => {
+      const a = await account('a', 100 * MiB);
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => pool.reserve(3 * MiB)),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      expect(await stored(a)).toMatchObject({
+        reservedBytes: 9 * MiB,
+        dailyUploadedBytes: 9 * MiB,
+      });
+    });
+
+    it('a reservation taken before UTC midnight and settled after it leaves the new day a whole cap, not more', async () => {
+      const a = await account('a', 100 * MiB);
+      now = new Date('2026-12-07T23:59:59.999Z');
+      const released = await pool.reserve(4 * MiB);
+      const committed = await pool.reserve(4 * MiB);
+      now = new Date('2026-12-08T00:00:00.000Z');
+      await repository.rollDailyWindow(now);
+      await pool.release(released);
+      await pool.commit(committed.accountId, committed.bytes, 3 * MiB);
       expect(await stored(a)).toMatchObject({
         dailyWindow: '2026-12-08',
         dailyUploadedBytes: 0,
+        reservedBytes: 0,
       });
+      await expect(pool.reserve(DAILY_CAP + 1)).rejects.toBeInstanceOf(
+        NoStorageAvailableError,
+      );
+      expect(await chosen(DAILY_CAP)).toBe(a);
     });
 
     it('never counts today against a counter still holding an earlier day: such an account waits for the roll-over', async () => {

@@ -64,7 +64,9 @@ export class DriveAccountRepository {
 
   /**
    * Atomically reserves `bytes` on one usable account, preferring the one
-   * with most free space, then the least recently used.
+   * with most free space, then the least recently used. The bytes count
+   * against today's upload cap from now on: counting them only once stored
+   * would let uploads in flight together pass the cap.
    */
   reserve(bytes: number, now: Date, dailyCapBytes: number, excludeIds: string[] = []): Promise<DriveAccountDoc | null> {
     return this.model
@@ -79,7 +81,7 @@ export class DriveAccountRepository {
           dailyUploadedBytes: { $lte: dailyCapBytes - bytes },
           $or: [{ rateLimitedUntil: null }, { rateLimitedUntil: { $lte: now } }],
         },
-        { $inc: { reservedBytes: bytes, freeBytes: -bytes }, $set: { lastUsedAt: now } },
+        { $inc: { reservedBytes: bytes, freeBytes: -bytes, dailyUploadedBytes: bytes }, $set: { lastUsedAt: now } },
         { sort: { freeBytes: -1, lastUsedAt: 1 }, new: true },
       )
       .lean<DriveAccountDoc>()
@@ -88,7 +90,8 @@ export class DriveAccountRepository {
 
   /** Gives back a reservation that was never used. */
   async release(id: string, bytes: number): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $inc: { reservedBytes: -bytes, freeBytes: bytes } }).exec();
+    await this.model.updateOne({ _id: id }, { $inc: { reservedBytes: -bytes, freeBytes: bytes, dailyUploadedBytes: -bytes } }).exec();
+    await this.clampDailyCounter(id);
   }
 
   /** Turns a reservation into usage once Drive holds the file. */
@@ -101,11 +104,20 @@ export class DriveAccountRepository {
             reservedBytes: -reservedBytes,
             quotaUsageBytes: storedBytes,
             freeBytes: reservedBytes - storedBytes,
-            dailyUploadedBytes: storedBytes,
+            dailyUploadedBytes: storedBytes - reservedBytes,
           },
         },
       )
       .exec();
+    await this.clampDailyCounter(id);
+  }
+
+  /**
+   * A reservation taken before UTC midnight and settled after it was counted
+   * on the day before, so giving it back must not take today below zero.
+   */
+  private async clampDailyCounter(id: string): Promise<void> {
+    await this.model.updateOne({ _id: id, dailyUploadedBytes: { $lt: 0 } }, { $set: { dailyUploadedBytes: 0 } }).exec();
   }
 
   /** A deleted file's bytes come back to the account. */
