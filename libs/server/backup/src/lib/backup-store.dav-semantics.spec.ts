@@ -23,6 +23,10 @@ type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer, path: s
 
 const DATE = 'Sat, 28 Nov 2026 12:00:00 GMT';
 
+// Every test takes well under a second; a change that loses a timeout or an
+// abort signal should fail here quickly rather than hang.
+jest.setTimeout(4000);
+
 describe('BackupStore against a WebDAV server', () => {
   let server: Server;
   let url: string;
