@@ -157,10 +157,12 @@ export class BenchStack {
       const mongoUrl = mongoUrlFor(services.mongoUrl, DATABASE);
       const mongo = await mongoose.createConnection(mongoUrl, { serverSelectionTimeoutMS: 20_000 }).asPromise();
       stops.unshift(() => mongo.close());
-      // The product's default daily allowance (2 GiB per anonymous client) is far below
-      // what the bench moves; settings are one document per key (SettingsRepository).
+      // The product's default daily allowance (2 GiB per anonymous client) and its
+      // hourly allowance of upload initiations per client are far below what the bench
+      // moves, all from one address; settings are one document per key (SettingsRepository).
       const settings = mongo.collection<{ _id: string; value: unknown; updatedAt: Date; updatedBy: string }>('settings');
-      for (const [key, value] of Object.entries({ anonymousDailyBytes: 1024 * GiB, anonymousMaxFileBytes: 8 * GiB })) {
+      const benchSettings = { anonymousDailyBytes: 1024 * GiB, anonymousMaxFileBytes: 8 * GiB, uploadInitiationsPerHourPerClient: 100_000, maxUploadsInProgress: 1000 };
+      for (const [key, value] of Object.entries(benchSettings)) {
         await settings.updateOne({ _id: key }, { $set: { value, updatedAt: new Date(), updatedBy: 'bench' } }, { upsert: true });
       }
 
