@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Bytes per WebSocket frame: a multiple of Drive's 256 KiB chunk granularity. */
 export const UPLOAD_CHUNK_SIZE = 4 * 1024 * 1024;
-/** Frames a client may have in flight beyond the last `progress` offset. */
+/** Frames a client may have in flight beyond the last `received` offset. */
 export const UPLOAD_MAX_FRAMES_IN_FLIGHT = 2;
 
 export const UploadErrorCode = {
@@ -72,13 +72,22 @@ export const cancelUploadRequestSchema = z.object({ upload_token: z.string().opt
 export const uploadServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), offset: z.number().int(), chunk_size: z.number().int(), size: z.number().int() }),
   z.object({ type: z.literal('progress'), value: z.number().int().min(0).max(100), offset: z.number().int() }),
+  /** Bytes the server has taken from the socket and passed on; the client's send window counts from here. */
+  z.object({ type: z.literal('received'), offset: z.number().int() }),
+  /** Frames after byte `offset` were dropped: send `{"type":"resume","offset":offset}`, then frames from there. */
+  z.object({ type: z.literal('rewind'), offset: z.number().int(), reason: z.enum(['STORAGE_RETRY', 'SESSION_RESTARTED']) }),
   z.object({ type: z.literal('success'), value: z.string(), file_id: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), value: z.string() }),
 ]);
 export type UploadServerMessage = z.infer<typeof uploadServerMessageSchema>;
 
 /** Client → server text frames (binary frames carry the bytes). */
-export const uploadClientMessageSchema = z.object({ type: z.literal('cancel') });
+export const uploadClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('cancel') }),
+  /** The answer to `rewind`: every binary frame after this message starts at `offset`. */
+  z.object({ type: z.literal('resume'), offset: z.number().int().min(0) }),
+]);
+export type UploadClientMessage = z.infer<typeof uploadClientMessageSchema>;
 
 export const quotaInfoResponseSchema = z
   .object({
