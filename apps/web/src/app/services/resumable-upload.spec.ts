@@ -14,14 +14,18 @@ class FakeSocket implements SocketLike {
   bufferedAmount = 0;
   readonly frames: Uint8Array[] = [];
   readonly texts: string[] = [];
+  /** Texts and frames in the order they were sent. */
+  readonly sent: Array<string | Uint8Array> = [];
   closedByClient: number | undefined;
 
   constructor(readonly url: string) {}
 
   send(data: string | ArrayBuffer): void {
     if (this.readyState !== 1) throw new Error('send on a closed socket');
-    if (typeof data === 'string') this.texts.push(data);
-    else this.frames.push(new Uint8Array(data));
+    const item = typeof data === 'string' ? data : new Uint8Array(data);
+    if (typeof item === 'string') this.texts.push(item);
+    else this.frames.push(item);
+    this.sent.push(item);
   }
 
   close(code?: number): void {
@@ -70,27 +74,44 @@ class FakeClock implements UploadClock {
   }
 }
 
-function source(size: number): UploadSource & { bytes: Uint8Array; reads: Array<[number, number]> } {
+/** A file; with `gated`, each read waits until the test calls `release()` (a slow disk). */
+function source(size: number, gated = false): UploadSource & { bytes: Uint8Array; reads: Array<[number, number]>; release(): Promise<void> } {
   const bytes = new Uint8Array(size).map((_, i) => (i * 7 + 3) % 251);
   const reads: Array<[number, number]> = [];
+  let waiting: Array<() => void> = [];
   return {
     size,
     bytes,
     reads,
     slice(start: number, end: number) {
       reads.push([start, end]);
-      return { arrayBuffer: async () => bytes.slice(start, end).buffer };
+      return {
+        arrayBuffer: async () => {
+          if (gated) await new Promise<void>((r) => waiting.push(r));
+          return bytes.slice(start, end).buffer;
+        },
+      };
+    },
+    /** Lets the pending reads finish, and waits for what the client does next. */
+    async release() {
+      const now = waiting;
+      waiting = [];
+      now.forEach((r) => r());
+      await flush();
     },
   };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(size: number, opts: { maxAttempts?: number; stallMs?: number; online?: () => boolean; socketUrl?: () => string | Promise<string> } = {}) {
+function setup(
+  size: number,
+  opts: { maxAttempts?: number; stallMs?: number; online?: () => boolean; socketUrl?: () => string | Promise<string>; gatedReads?: boolean } = {},
+) {
   const sockets: FakeSocket[] = [];
   let tickets = 0;
   const clock = new FakeClock();
-  const file = source(size);
+  const file = source(size, opts.gatedReads);
   const cancelRemote = jest.fn(async () => undefined);
   const upload = new ResumableUpload({
     // Each connection takes a new ticket, as the upload queue does.
@@ -110,20 +131,24 @@ function setup(size: number, opts: { maxAttempts?: number; stallMs?: number; onl
     isOnline: opts.online,
   });
   const last = () => sockets[sockets.length - 1] as FakeSocket;
-  /** Plays storage committing every frame received so far, one progress per frame. */
-  const commitAll = async (s: FakeSocket, from: number) => {
+  /**
+   * Plays the server passing on every frame sent since `from` (counting the frames
+   * after the first `skip`), one `received` per frame, then Drive's one `progress`.
+   */
+  const receiveAll = async (s: FakeSocket, from: number, skip = 0) => {
     let offset = from;
     for (let i = 0; i < 100 && offset < size; i++) {
       await flush();
-      const sentUpTo = from + s.frames.reduce((n, f) => n + f.length, 0);
+      const sentUpTo = from + s.frames.slice(skip).reduce((n, f) => n + f.length, 0);
       if (sentUpTo <= offset) break;
       offset = Math.min(offset + CHUNK, sentUpTo);
-      s.say({ type: 'progress', value: Math.floor((offset / size) * 100), offset });
+      s.say({ type: 'received', offset });
     }
+    s.say({ type: 'progress', value: Math.floor((offset / size) * 100), offset });
     await flush();
     return offset;
   };
-  return { upload, sockets, last, clock, file, cancelRemote, commitAll };
+  return { upload, sockets, last, clock, file, cancelRemote, receiveAll };
 }
 
 const concat = (frames: Uint8Array[]) => {
@@ -138,14 +163,14 @@ const concat = (frames: Uint8Array[]) => {
 
 describe('ResumableUpload (upload protocol client)', () => {
   it('sends chunk_size frames from the ready offset and completes on success', async () => {
-    const { upload, last, file, commitAll } = setup(3 * CHUNK + 100);
+    const { upload, last, file, receiveAll } = setup(3 * CHUNK + 100);
     upload.start();
     const ws = last();
     expect(ws.url).toBe('ws://host/ws_api/upload/f1?ticket=t1');
     expect(ws.binaryType).toBe('arraybuffer');
     ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: file.size });
-    const committed = await commitAll(ws, 0);
-    expect(committed).toBe(file.size);
+    const received = await receiveAll(ws, 0);
+    expect(received).toBe(file.size);
     expect(ws.frames.map((f) => f.length)).toEqual([CHUNK, CHUNK, CHUNK, 100]);
     expect(concat(ws.frames)).toEqual(file.bytes);
     // Read one chunk at a time with slice(), never the whole file.
@@ -160,7 +185,7 @@ describe('ResumableUpload (upload protocol client)', () => {
     await expect(upload.done).resolves.toMatchObject({ phase: 'completed', percent: 100 });
   });
 
-  it('keeps at most 2 frames beyond the last progress offset', async () => {
+  it('keeps at most 2 frames beyond the last received offset', async () => {
     const { upload, last } = setup(10 * CHUNK);
     upload.start();
     const ws = last();
@@ -170,33 +195,115 @@ describe('ResumableUpload (upload protocol client)', () => {
     expect(ws.frames).toHaveLength(2);
     expect(upload.inFlightBytes).toBe(2 * CHUNK);
     await flush();
-    expect(ws.frames).toHaveLength(2); // still waiting for storage
+    expect(ws.frames).toHaveLength(2); // still waiting for the server to pass bytes on
 
-    ws.say({ type: 'progress', value: 10, offset: CHUNK });
+    ws.say({ type: 'received', offset: CHUNK });
     await flush();
     await flush();
     expect(ws.frames).toHaveLength(3);
     expect(upload.inFlightBytes).toBe(2 * CHUNK);
 
-    // A progress that does not move the offset releases nothing.
-    ws.say({ type: 'progress', value: 10, offset: CHUNK });
+    // A received that does not move the offset releases nothing.
+    ws.say({ type: 'received', offset: CHUNK });
     await flush();
     expect(ws.frames).toHaveLength(3);
-    expect(upload.state()).toMatchObject({ phase: 'uploading', committed: CHUNK, percent: 10 });
+    // The bar follows what the server received; Drive has stored nothing yet.
+    expect(upload.state()).toMatchObject({ phase: 'uploading', received: CHUNK, committed: 0, percent: 10 });
+  });
+
+  it('progress alone does not open the window (it moves once per Drive request)', async () => {
+    const { upload, last } = setup(10 * CHUNK);
+    upload.start();
+    const ws = last();
+    ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 10 * CHUNK });
+    await flush();
+    await flush();
+    expect(ws.frames).toHaveLength(2);
+    ws.say({ type: 'progress', value: 20, offset: 2 * CHUNK });
+    await flush();
+    await flush();
+    expect(ws.frames).toHaveLength(2);
+    expect(upload.state()).toMatchObject({ committed: 2 * CHUNK, received: 0, percent: 0 });
+    // The window counts from received, not from the larger progress offset.
+    ws.say({ type: 'received', offset: CHUNK });
+    await flush();
+    await flush();
+    expect(ws.frames).toHaveLength(3);
+  });
+
+  it('on rewind sends resume before any new frame, then frames from its offset; a frame read meanwhile is not sent', async () => {
+    const size = 5 * CHUNK + 7;
+    const { upload, last, file, receiveAll } = setup(size, { gatedReads: true });
+    upload.start();
+    const ws = last();
+    ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size });
+    await file.release();
+    await file.release();
+    expect(ws.frames).toHaveLength(2);
+    ws.say({ type: 'received', offset: CHUNK });
+    await flush();
+    expect(file.reads.at(-1)).toEqual([2 * CHUNK, 3 * CHUNK]); // being read
+
+    ws.say({ type: 'rewind', offset: CHUNK, reason: 'STORAGE_RETRY' });
+    expect(ws.sent.at(-1)).toBe(JSON.stringify({ type: 'resume', offset: CHUNK }));
+    await file.release(); // the read of 2..3 CHUNK finishes after the rewind
+    await file.release();
+    await file.release();
+    const afterRewind = ws.sent.slice(3);
+    // Frames 1..3 CHUNK, counted from the rewind offset: the stale 2..3 read was dropped.
+    expect(afterRewind.map((f) => (typeof f === 'string' ? f : f.length))).toEqual([CHUNK, CHUNK]);
+    expect(concat(afterRewind as Uint8Array[])).toEqual(file.bytes.slice(CHUNK, 3 * CHUNK));
+
+    // The rest arrives in order with the last frame shorter, and the loop did not stall.
+    const pending = (async () => {
+      for (let i = 0; i < 20; i++) await file.release();
+    })();
+    await receiveAll(ws, CHUNK, 2);
+    await pending;
+    expect(concat(ws.frames.slice(2))).toEqual(file.bytes.slice(CHUNK));
+    expect(ws.frames.at(-1)).toHaveLength(7);
+    expect(ws.texts).toEqual([JSON.stringify({ type: 'resume', offset: CHUNK })]);
+  });
+
+  it('a rewind while the window is full sends resume, then frames from its offset; the bar steps back', async () => {
+    const size = 10 * CHUNK;
+    const { upload, last, file } = setup(size);
+    upload.start();
+    const ws = last();
+    ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size });
+    for (const offset of [CHUNK, 2 * CHUNK, 3 * CHUNK]) {
+      ws.say({ type: 'received', offset });
+      await flush();
+      await flush();
+    }
+    ws.say({ type: 'progress', value: 20, offset: 2 * CHUNK });
+    expect(ws.frames).toHaveLength(5);
+    expect(upload.state()).toMatchObject({ received: 3 * CHUNK, percent: 30, committed: 2 * CHUNK });
+
+    // Drive forgot the session: everything starts again from 0.
+    ws.say({ type: 'rewind', offset: 0, reason: 'SESSION_RESTARTED' });
+    expect(upload.state()).toMatchObject({ phase: 'uploading', received: 0, percent: 0, committed: 0 });
+    await flush();
+    await flush();
+    const afterRewind = ws.sent.slice(5);
+    expect(afterRewind[0]).toBe(JSON.stringify({ type: 'resume', offset: 0 }));
+    expect(concat(afterRewind.slice(1) as Uint8Array[])).toEqual(file.bytes.slice(0, 2 * CHUNK));
+    ws.say({ type: 'received', offset: CHUNK });
+    expect(upload.state()).toMatchObject({ received: CHUNK, percent: 10 });
   });
 
   it('after a dropped connection reconnects with backoff and resumes from the server ready offset', async () => {
     const size = 6 * CHUNK + 10;
-    const { upload, sockets, last, clock, file, commitAll } = setup(size);
+    const { upload, sockets, last, clock, file, receiveAll } = setup(size);
     upload.start();
     const first = last();
     first.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size });
     await flush();
     await flush();
-    first.say({ type: 'progress', value: 16, offset: CHUNK });
+    first.say({ type: 'received', offset: CHUNK });
     await flush();
     await flush();
-    expect(first.frames).toHaveLength(3); // bytes 0..3 CHUNK sent, only 1 CHUNK committed
+    expect(first.frames).toHaveLength(3); // bytes 0..3 CHUNK sent, only 1 CHUNK received
 
     first.drop(1006); // network gone
     expect(upload.state().phase).toBe('reconnecting');
@@ -212,11 +319,11 @@ describe('ResumableUpload (upload protocol client)', () => {
     expect(second.url).toMatch(/^ws:\/\/host\/ws_api\/upload\/f1\?ticket=t\d+$/);
     expect(second.url).not.toBe(first.url);
 
-    // Storage had committed 2 CHUNKs (one more than the last progress we saw).
+    // The server resumes from 2 CHUNKs (one more than the last received we saw).
     second.say({ type: 'ready', offset: 2 * CHUNK, chunk_size: CHUNK, size });
-    expect(upload.state()).toMatchObject({ phase: 'uploading', committed: 2 * CHUNK, resumedFrom: 2 * CHUNK });
+    expect(upload.state()).toMatchObject({ phase: 'uploading', committed: 2 * CHUNK, received: 2 * CHUNK, resumedFrom: 2 * CHUNK });
     expect(upload.state().message).toMatch(/resumed at 33 %/);
-    await commitAll(second, 2 * CHUNK);
+    await receiveAll(second, 2 * CHUNK);
     // The new socket starts exactly at the ready offset, and sends the rest once.
     expect(concat(second.frames)).toEqual(file.bytes.slice(2 * CHUNK));
     second.say({ type: 'success', value: '/api/v1/download/stream/f1', file_id: 'f1' });
@@ -359,10 +466,11 @@ describe('ResumableUpload (upload protocol client)', () => {
     expect(cancelRemote).toHaveBeenCalledTimes(1);
     expect(ws.closedByClient).toBe(1000);
     // What the old socket says afterwards changes nothing.
+    ws.say({ type: 'received', offset: 2 * CHUNK });
     ws.say({ type: 'progress', value: 50, offset: 2 * CHUNK });
     ws.fail('CANCELLED', 1000);
     await expect(upload.done).resolves.toMatchObject({ phase: 'cancelled' });
-    expect(upload.state().committed).toBe(0);
+    expect(upload.state()).toMatchObject({ committed: 0, received: 0 });
     expect(clock.timers).toHaveLength(0);
   });
 
@@ -395,17 +503,21 @@ describe('ResumableUpload (upload protocol client)', () => {
     expect(second.frames.map((f) => f.length)).toEqual([CHUNK, CHUNK]);
   });
 
-  it('reports speed and time left from committed offsets', async () => {
+  it('reports speed and time left from received offsets', async () => {
     const { upload, last, clock } = setup(10 * CHUNK);
     upload.start();
     const ws = last();
     ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 10 * CHUNK });
     clock.t += 1000;
-    ws.say({ type: 'progress', value: 10, offset: CHUNK });
+    ws.say({ type: 'received', offset: CHUNK });
     clock.t += 1000;
-    ws.say({ type: 'progress', value: 20, offset: 2 * CHUNK });
+    ws.say({ type: 'received', offset: 2 * CHUNK });
     expect(upload.state().bytesPerSecond).toBe(CHUNK);
     expect(upload.state().secondsLeft).toBe(8);
+    // A progress (Drive stored the bytes) changes neither.
+    clock.t += 1000;
+    ws.say({ type: 'progress', value: 20, offset: 2 * CHUNK });
+    expect(upload.state()).toMatchObject({ bytesPerSecond: CHUNK, secondsLeft: 8 });
   });
 
   it('when the browser goes offline it drops the socket at once, waits for the network without giving up, and resumes', async () => {
@@ -427,8 +539,9 @@ describe('ResumableUpload (upload protocol client)', () => {
     }
     expect(upload.state()).toMatchObject({ phase: 'reconnecting', canRetry: false });
     // Frames the dead socket still "sent" later are ignored.
+    first.say({ type: 'received', offset: CHUNK });
     first.say({ type: 'progress', value: 25, offset: CHUNK });
-    expect(upload.state().committed).toBe(0);
+    expect(upload.state()).toMatchObject({ committed: 0, received: 0 });
 
     online = true;
     upload.retryNow(); // the window's online event

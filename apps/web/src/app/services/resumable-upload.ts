@@ -37,10 +37,12 @@ export type UploadPhase = 'connecting' | 'uploading' | 'reconnecting' | 'complet
 
 export interface UploadState {
   phase: UploadPhase;
-  /** Bytes the server says storage has committed (only ever grows within a session). */
+  /** Bytes Drive has stored: what a reconnection can never lose. Moves once per Drive request (up to 64 MiB). */
   committed: number;
+  /** Bytes the server has taken and passed on; steps back when the server rewinds. */
+  received: number;
   size: number;
-  /** 0–100, from `committed`. */
+  /** 0–100, from `received`. */
   percent: number;
   bytesPerSecond: number | null;
   secondsLeft: number | null;
@@ -128,10 +130,11 @@ interface ServerError {
 /**
  * One file over the upload WebSocket (docs/upload-protocol.md):
  *
- * - on `ready` it starts sending from the server's committed offset — after a
- *   dropped connection that is where the upload resumes, whatever was sent before;
+ * - on `ready` it starts sending from the server's offset — after a dropped
+ *   connection that is where the upload resumes, whatever was sent before;
  * - it keeps at most UPLOAD_MAX_FRAMES_IN_FLIGHT frames beyond the last
- *   `progress` offset, reading each `chunk_size` frame with `source.slice()`;
+ *   `received` offset, reading each `chunk_size` frame with `source.slice()`;
+ * - on `rewind` it answers `resume` and sends again from the rewind offset;
  * - a dropped socket, a 1011 close or UPLOAD_IN_PROGRESS reconnects with
  *   exponential backoff; 1008 codes end it with the reason in words.
  */
@@ -154,6 +157,9 @@ export class ResumableUpload {
   private ready = false;
   private chunkSize: number;
   private committed = 0;
+  /** The server's last `received` (or `ready`/`rewind`) offset: the send window counts from here. */
+  private received = 0;
+  /** Where the next frame starts. */
   private sent = 0;
   private failuresInARow = 0;
   private everReady = false;
@@ -178,6 +184,7 @@ export class ResumableUpload {
     this.stateSignal = signal<UploadState>({
       phase: 'connecting',
       committed: 0,
+      received: 0,
       size: options.source.size,
       percent: 0,
       bytesPerSecond: null,
@@ -195,9 +202,9 @@ export class ResumableUpload {
     return this.options.source.size;
   }
 
-  /** Bytes sent but not yet committed (for tests and diagnostics). */
+  /** Bytes sent but not yet received by the server (for tests and diagnostics). */
   get inFlightBytes(): number {
-    return this.sent - this.committed;
+    return this.sent - this.received;
   }
 
   start(): void {
@@ -321,11 +328,13 @@ export class ResumableUpload {
         this.chunkSize = msg.chunk_size;
         // The server's word is the truth: frames sent on the dead socket may be lost.
         this.committed = msg.offset;
+        this.received = msg.offset;
         this.sent = msg.offset;
         this.samples = [{ t: this.clock.now(), offset: msg.offset }];
         this.patch({
           phase: 'uploading',
           committed: msg.offset,
+          received: msg.offset,
           percent: this.percentOf(msg.offset),
           message: resumed ? `Connection restored — resumed at ${this.percentOf(msg.offset).toFixed(0)} %.` : null,
           resumedFrom: resumed ? msg.offset : this.stateSignal().resumedFrom,
@@ -336,15 +345,35 @@ export class ResumableUpload {
         this.pump(generation);
         break;
       }
-      case 'progress': {
-        if (msg.offset > this.committed) this.committed = msg.offset;
+      case 'received': {
+        if (msg.offset > this.received) this.received = msg.offset;
         this.recordSpeed();
         this.pump(generation);
         break;
       }
+      case 'progress': {
+        // What Drive has stored; it does not move the send window.
+        if (msg.offset > this.committed) {
+          this.committed = msg.offset;
+          this.patch({ committed: msg.offset });
+        }
+        break;
+      }
+      case 'rewind': {
+        // Every frame after msg.offset was dropped. The answer goes out before any
+        // frame, and a frame being read now will not be sent (its start is gone).
+        if (this.ws?.readyState === OPEN) this.ws.send(JSON.stringify({ type: 'resume', offset: msg.offset }));
+        this.received = msg.offset;
+        this.sent = msg.offset;
+        this.committed = Math.min(this.committed, msg.offset); // a restarted Drive session starts from 0
+        this.samples = [{ t: this.clock.now(), offset: msg.offset }];
+        this.patch({ committed: this.committed, received: msg.offset, percent: this.percentOf(msg.offset), bytesPerSecond: null, secondsLeft: null });
+        this.pump(generation);
+        break;
+      }
       case 'success':
-        this.committed = this.size;
-        this.finish({ phase: 'completed', committed: this.size, percent: 100, message: null, secondsLeft: 0 });
+        this.committed = this.received = this.size;
+        this.finish({ phase: 'completed', committed: this.size, received: this.size, percent: 100, message: null, secondsLeft: 0 });
         break;
       case 'error':
         this.lastError = { code: msg.code, message: msg.value };
@@ -421,7 +450,13 @@ export class ResumableUpload {
 
   // ------------------------------------------------------------------- bytes
 
-  /** Sends frames while fewer than UPLOAD_MAX_FRAMES_IN_FLIGHT are beyond the committed offset. */
+  /**
+   * Sends `chunk_size` frames from `sent`. Window: at most UPLOAD_MAX_FRAMES_IN_FLIGHT
+   * frames beyond the last `received` offset (`ready`/`rewind` set it too) — the server
+   * says `received` as it passes bytes on, so the window moves at the pace Drive takes
+   * them and the server never holds more than a few frames. `progress` plays no part:
+   * it moves only once per Drive request.
+   */
   private async pump(generation: number): Promise<void> {
     if (this.pumpingGeneration === generation) return; // the running loop re-checks after each frame
     this.pumpingGeneration = generation;
@@ -430,13 +465,15 @@ export class ResumableUpload {
         generation === this.generation &&
         this.ready &&
         this.sent < this.size &&
-        this.sent - this.committed < UPLOAD_MAX_FRAMES_IN_FLIGHT * this.chunkSize
+        this.sent - this.received < UPLOAD_MAX_FRAMES_IN_FLIGHT * this.chunkSize
       ) {
         const start = this.sent;
         const end = Math.min(start + this.chunkSize, this.size);
         const bytes = await this.options.source.slice(start, end).arrayBuffer();
+        // A rewind while reading moved `sent`: this frame no longer starts where the server counts; read again from there.
+        if (generation === this.generation && this.sent !== start) continue;
         const ws = this.ws;
-        if (generation !== this.generation || this.sent !== start || !ws || ws.readyState !== OPEN) return;
+        if (generation !== this.generation || !ws || ws.readyState !== OPEN) return;
         ws.send(bytes);
         this.sent = end;
       }
@@ -452,16 +489,16 @@ export class ResumableUpload {
 
   private recordSpeed(): void {
     const now = this.clock.now();
-    this.samples.push({ t: now, offset: this.committed });
+    this.samples.push({ t: now, offset: this.received });
     while (this.samples.length > 2 && now - (this.samples[0] as { t: number }).t > SPEED_WINDOW_MS) this.samples.shift();
     const first = this.samples[0] as { t: number; offset: number };
     const elapsed = (now - first.t) / 1000;
-    const speed = elapsed >= 0.25 ? (this.committed - first.offset) / elapsed : null;
+    const speed = elapsed >= 0.25 ? (this.received - first.offset) / elapsed : null;
     this.patch({
-      committed: this.committed,
-      percent: this.percentOf(this.committed),
+      received: this.received,
+      percent: this.percentOf(this.received),
       bytesPerSecond: speed,
-      secondsLeft: speed && speed > 0 ? Math.ceil((this.size - this.committed) / speed) : null,
+      secondsLeft: speed && speed > 0 ? Math.ceil((this.size - this.received) / speed) : null,
     });
   }
 
