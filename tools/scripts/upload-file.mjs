@@ -40,31 +40,64 @@ if (!ticketRes.ok) {
   process.exit(1);
 }
 const ws = new WebSocket(`${base.replace(/^http/, 'ws')}${init.upload_url}?ticket=${encodeURIComponent(ticket.ticket)}`);
-let sent = 0;
-let acked = 0;
-let reader;
+const FRAMES_IN_FLIGHT = 2; // UPLOAD_MAX_FRAMES_IN_FLIGHT in libs/contracts
+let chunkSize = init.chunk_size;
+let next = 0; // where the next frame starts
+let received = 0; // the server's last `received` (or `ready`/`rewind`) offset
+let stored = 0; // what Drive has stored (`progress`)
+let pumping = false;
 
-/** Reads the file in chunk_size pieces, keeping at most 2 frames unacknowledged. */
-async function pump(chunkSize) {
-  while (sent < size && sent - acked < 2 * chunkSize) {
-    const end = Math.min(sent + chunkSize, size);
-    const chunks = [];
-    for await (const c of createReadStream(path, { start: sent, end: end - 1 })) chunks.push(c);
-    ws.send(Buffer.concat(chunks));
-    sent = end;
+async function readFrame(start, end) {
+  const chunks = [];
+  for await (const c of createReadStream(path, { start, end: end - 1 })) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Sends chunk_size frames from `next`, at most FRAMES_IN_FLIGHT beyond `received`:
+ * the server says `received` as it passes bytes on, so this keeps pace with Drive.
+ * (`progress` moves once per Drive request and plays no part.)
+ */
+async function pump() {
+  if (pumping) return; // the running loop re-checks after each frame
+  pumping = true;
+  try {
+    while (next < size && next - received < FRAMES_IN_FLIGHT * chunkSize && ws.readyState === WebSocket.OPEN) {
+      const start = next;
+      const end = Math.min(start + chunkSize, size);
+      const frame = await readFrame(start, end);
+      if (next !== start) continue; // a rewind came while reading: this frame no longer starts where the server counts
+      ws.send(frame);
+      next = end;
+    }
+  } finally {
+    pumping = false;
   }
 }
 
-ws.on('message', async (raw) => {
+const pct = (n) => (size ? Math.floor((n / size) * 100) : 100);
+const show = () => process.stdout.write(`\r${pct(received)}% received (${received} of ${size} bytes), ${pct(stored)}% stored   `);
+
+ws.on('message', (raw) => {
   const msg = JSON.parse(raw.toString());
   if (msg.type === 'ready') {
-    sent = acked = msg.offset;
-    reader = msg.chunk_size;
-    await pump(reader);
+    next = received = stored = msg.offset;
+    chunkSize = msg.chunk_size;
+    void pump();
+  } else if (msg.type === 'received') {
+    received = Math.max(received, msg.offset);
+    show();
+    void pump();
   } else if (msg.type === 'progress') {
-    acked = msg.offset;
-    process.stdout.write(`\r${msg.value}% (${msg.offset} of ${size} bytes)`);
-    await pump(reader);
+    stored = msg.offset;
+    show();
+  } else if (msg.type === 'rewind') {
+    // Every frame after msg.offset was dropped: answer first, then send again from there.
+    ws.send(JSON.stringify({ type: 'resume', offset: msg.offset }));
+    next = received = msg.offset;
+    stored = Math.min(stored, msg.offset);
+    process.stdout.write(`\nrewound to byte ${msg.offset} (${msg.reason})\n`);
+    void pump();
   } else if (msg.type === 'success') {
     console.log(`\ndone: ${base}${msg.value}`);
   } else if (msg.type === 'error') {
