@@ -13,19 +13,21 @@ export interface UploadRun {
 export interface UploadClientOptions {
   /** Start sending from this offset (default: the `ready` offset). */
   startAt?: number;
-  /** Close the socket after this many frames were acknowledged by progress. */
+  /** Close the socket once this many frames were taken by the server (`received`). */
   dropAfterFrames?: number;
-  /** Send {"type":"cancel"} once this many frames were acknowledged. */
+  /** Send {"type":"cancel"} once this many frames were taken by the server. */
   cancelAfterFrames?: number;
-  /** Send only this many frames (then wait for their progress and close). */
+  /** Send only this many frames (then wait until the server took them and close). */
   sendOnlyFrames?: number;
   chunkSize?: number;
   /** Called with each frame before it is sent; may return different bytes. */
   mangle?: (frame: Buffer, index: number) => Buffer;
-  /** Frames allowed beyond the last progress offset (the protocol says 2). */
+  /** Frames allowed beyond the last `received` offset (the protocol says 2). */
   window?: number;
   /** Extra handshake headers (e.g. X-Request-Id to find the request in a proxy's log). */
   headers?: Record<string, string>;
+  /** Answer `rewind` with `resume` (the protocol); false plays an old client that ignores it. */
+  followRewind?: boolean;
 }
 
 /** POST /upload/:file_id/ticket with the upload token in its header: the ticket, or the API's refusal. */
@@ -58,14 +60,19 @@ export function runUploadSocket(url: string, data: Buffer, options: UploadClient
   const window = options.window ?? 2;
   let chunk = options.chunkSize ?? 4 * 1024 * 1024;
   let next = -1;
-  let acked = 0;
-  let framesAcked = 0;
+  /** The send window counts from here: the `ready`/`rewind` offset, then each `received`. */
+  let taken = 0;
+  /** Frames the server has taken, counted by their ends. */
+  let frameEnds: number[] = [];
+  let framesTaken = 0;
   let frameIndex = 0;
+  let stopped = false;
   const pump = () => {
     while (
+      !stopped &&
       next >= 0 &&
       next < data.length &&
-      next - acked < window * chunk &&
+      next - taken < window * chunk &&
       ws.readyState === WebSocket.OPEN &&
       (options.sendOnlyFrames === undefined || frameIndex < options.sendOnlyFrames)
     ) {
@@ -73,8 +80,28 @@ export function runUploadSocket(url: string, data: Buffer, options: UploadClient
       if (options.mangle) frame = options.mangle(frame, frameIndex);
       frameIndex++;
       ws.send(frame);
-      next += chunk;
+      next = Math.min(next + chunk, data.length);
+      frameEnds.push(next);
     }
+  };
+  const onTaken = (offset: number) => {
+    if (offset > taken) taken = offset;
+    while (frameEnds.length && (frameEnds[0] as number) <= taken) {
+      frameEnds.shift();
+      framesTaken++;
+      if (options.cancelAfterFrames !== undefined && framesTaken === options.cancelAfterFrames) {
+        stopped = true;
+        ws.send(JSON.stringify({ type: 'cancel' }));
+        return;
+      }
+      const sentAll = options.sendOnlyFrames !== undefined && framesTaken >= options.sendOnlyFrames;
+      if ((options.dropAfterFrames !== undefined && framesTaken >= options.dropAfterFrames) || sentAll) {
+        stopped = true;
+        ws.terminate();
+        return;
+      }
+    }
+    pump();
   };
   return new Promise((resolve, reject) => {
     ws.on('message', (raw) => {
@@ -83,21 +110,16 @@ export function runUploadSocket(url: string, data: Buffer, options: UploadClient
       if (msg.type === 'ready') {
         chunk = msg.chunk_size;
         next = options.startAt ?? msg.offset;
-        acked = msg.offset;
+        taken = msg.offset;
+        frameEnds = [];
         pump();
-      } else if (msg.type === 'progress') {
-        acked = msg.offset;
-        framesAcked++;
-        if (options.cancelAfterFrames !== undefined && framesAcked === options.cancelAfterFrames) {
-          next = data.length; // stop sending
-          ws.send(JSON.stringify({ type: 'cancel' }));
-          return;
-        }
-        const sentAll = options.sendOnlyFrames !== undefined && framesAcked >= options.sendOnlyFrames;
-        if ((options.dropAfterFrames !== undefined && framesAcked >= options.dropAfterFrames) || sentAll) {
-          ws.terminate();
-          return;
-        }
+      } else if (msg.type === 'received' || msg.type === 'progress') {
+        onTaken(msg.offset);
+      } else if (msg.type === 'rewind' && options.followRewind !== false) {
+        ws.send(JSON.stringify({ type: 'resume', offset: msg.offset }));
+        next = msg.offset;
+        taken = msg.offset;
+        frameEnds = [];
         pump();
       }
     });

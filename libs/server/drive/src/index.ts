@@ -9,3 +9,5 @@ export * from './lib/pool/drive-account.repository';
 export * from './lib/pool/drive-account.schema';
 export * from './lib/pool/drive-credentials';
 export * from './lib/pool/drive-pool.module';
+export * from './lib/drive-upload-session';
+export * from './lib/streamed-put';

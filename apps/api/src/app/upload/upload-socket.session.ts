@@ -1,12 +1,12 @@
 import { UPLOAD_MAX_FRAMES_IN_FLIGHT, UploadErrorCode, UploadServerMessage } from '@ddx/contracts';
 import { FileDoc, FileRepository, SecretBox } from '@ddx/server-database';
 import { LiveEventsPublisher } from '@ddx/server-queue';
-import { ChunkResult, DriveAccountPool, DriveClient, DriveError, DriveUploadedFile, NoStorageAvailableError } from '@ddx/server-drive';
+import { ChunkResult, DriveAccountPool, DriveError, DriveUploadedFile, DriveUploadSession, NoStorageAvailableError, RESUMABLE_CHUNK_ALIGNMENT, StreamedPut } from '@ddx/server-drive';
 import { UploadLedger } from '@ddx/server-uploads';
 import { Logger } from '@nestjs/common';
 import { RawData, WebSocket } from 'ws';
 
-import { ResumableMd5 } from './resumable-md5';
+import { Md5Stream, Md5Thread } from './md5-thread';
 import { UploadLock } from './upload-lock';
 
 export interface UploadSocketDeps {
@@ -15,13 +15,17 @@ export interface UploadSocketDeps {
   pool: DriveAccountPool;
   secrets: SecretBox;
   events: LiveEventsPublisher;
+  md5: Md5Thread;
+  /** Bytes per WebSocket frame. */
   chunkSize: number;
-  /** Attempts per Drive call on transient errors before the socket gives up (the upload stays resumable). */
+  /** Bytes per Drive request at most: a multiple of 256 KiB (the last request of a file may be shorter). */
+  putSpan: number;
+  /** Failed Drive calls in a row, without Drive storing anything new, before the socket gives up (the upload stays resumable). */
   maxAttempts: number;
   retryBaseMs: number;
 }
 
-/** Ends the socket with an error message; `fatal` also ends the upload. */
+/** Ends the socket with an error message; `endUpload` also ends the upload. */
 class SessionEnd extends Error {
   constructor(
     readonly code: string,
@@ -34,42 +38,76 @@ class SessionEnd extends Error {
 }
 
 const WS_CLOSED = 3;
+/** Bytes per Drive request: long enough to hide the round trip to Drive, a multiple of 256 KiB. */
+export const UPLOAD_PUT_SPAN = 64 * 1024 * 1024;
+/** Drive sessions replaced in one socket's life before it gives up (a session Drive keeps forgetting is not a passing fault). */
+const MAX_SESSION_RESTARTS = 3;
 
-/** A received frame with the upload's MD5 state before and after it. */
-interface QueuedFrame {
-  frame: Buffer;
-  md5Before: string | null;
-  md5After: string | null;
+const storageBusy = () => new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage is not answering right now; reconnect to resume the upload.', 1011);
+
+/** Bytes received and not yet passed on, with the offset of their first byte. */
+interface Piece {
+  start: number;
+  bytes: Buffer;
 }
 
 /**
- * One upload socket: frames in, resumable PUTs out. The committed offset only
- * comes from Drive; the client is told about bytes Drive has stored and no
- * others. At most UPLOAD_MAX_FRAMES_IN_FLIGHT frames wait here — beyond that
- * the socket stops reading, so memory per upload stays a few chunks.
+ * One upload socket: a protocol adapter between the client's frames and one
+ * Drive upload session (docs/upload-protocol.md).
+ *
+ * Frames are a transport. Bytes go into a streamed Drive PUT of up to
+ * `putSpan` bytes as they arrive; when Drive's socket is full the WebSocket
+ * stops being read, so a slow Drive slows the client and memory per upload
+ * stays a few frames. The client's send window moves with `received` (bytes
+ * written to Drive's socket); `progress` is only ever what Drive has committed.
+ *
+ * The MD5 of what the client sent is computed on a worker thread from a copy
+ * of each piece as it is written, and compared with Drive's at the end. Its
+ * state is known at the end of every piece; it is saved in MongoDB at Drive
+ * request boundaries. When Drive holds bytes whose hash state is unknown (a
+ * request cut in the middle, an api restart), the client is sent back to the
+ * last known state and the bytes Drive already has are hashed, not resent.
  */
 export class UploadSocketSession {
   // Stryker disable next-line StringLiteral: log context name
   private readonly logger = new Logger('UploadSocket');
-  private readonly queue: QueuedFrame[] = [];
-  private client!: DriveClient;
-  private sessionUri!: string;
-  private accountId!: string;
-  private committed = 0;
+  private drive!: DriveUploadSession;
+  /** What Drive has committed, as last heard from Drive. */
+  private driveCommitted = 0;
   /** Where the next received frame starts. */
   private nextFrameStart = 0;
-  /** Null when a crash lost the hash of some committed bytes (then only the size is checked). */
-  private hasher: ResumableMd5 | null = null;
-  private pumping?: Promise<void>;
+  /** Received, not yet written anywhere. */
+  private readonly inbox: Piece[] = [];
+  private put: StreamedPut | null = null;
+  private putEnd = 0;
+  private hash!: Md5Stream;
+  /** Bytes handed to the hash so far (offsets below are hashed or on their way). */
+  private hashedTo = 0;
+  /** Hash states by offset, from the last saved checkpoint on. */
+  private readonly states = new Map<number, Promise<string>>();
+  /** Hash updates still running on the thread (bounded like frames). */
+  private readonly hashing: Array<Promise<unknown>> = [];
+  /** After a `rewind`: frames are dropped until the client's `resume` for this offset. */
+  private awaitingResume: number | null = null;
+  private readonly rewindOffsets = new Set<number>();
+  /** Bumped by every rewind and new Drive session: late callbacks of an older one are ignored. */
+  private epoch = 0;
+  /** Bumped when the upload moves to a new Drive session: checkpoints of the old one must not land. */
+  private sessionEpoch = 0;
+  /** Bytes written to Drive's socket (what `received` last said). */
+  private flushedTo = 0;
+  private failuresInARow = 0;
+  private restarts = 0;
+  private pumping: Promise<void> | null = null;
+  /** The offset of the last checkpoint saved (or being saved) for this Drive session. */
+  private savedAt: number | null = null;
+  private lastSave: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private ended = false;
   /** Whether admins were told this upload started, and whether they were told how it ended. */
   private announced = false;
   private outcomePublished = false;
   private lastProgressEventAt = 0;
-  /** The chunk whose PUT is running, with its hash states. */
-  private inFlight: { start: number; end: number; md5Before: string | null; md5After: string | null } | null = null;
-  /** A checkpoint save already issued for the chunk after the one in flight. */
-  private ahead: { end: number; saved: Promise<boolean> } | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -82,22 +120,24 @@ export class UploadSocketSession {
     this.ws.on('close', () => void this.onClose());
     this.ws.on('error', () => undefined);
     try {
-      this.accountId = this.file.driveAccountId as string;
-      this.client = await this.deps.pool.client(this.accountId);
-      this.sessionUri = this.deps.secrets.open(this.file.driveSessionSealed as string, this.file._id);
-      const status = await this.withRetries('status', () => this.client.queryCommitted(this.sessionUri, this.file.sizeBytes), true);
+      const accountId = this.file.driveAccountId as string;
+      const client = await this.deps.pool.client(accountId);
+      this.drive = new DriveUploadSession(accountId, client, this.deps.secrets.open(this.file.driveSessionSealed as string, this.file._id), this.file.sizeBytes);
+      const status = await this.driveStatus(true);
       if (status.done) {
         // Drive already holds the whole file (a lost `success`, or an empty file).
         this.send({ type: 'ready', offset: this.file.sizeBytes, chunk_size: this.deps.chunkSize, size: this.file.sizeBytes });
-        return await this.finish(status.file, null);
+        return await this.finish(status.file, await this.savedDigest());
       }
-      await this.restoreHash(status.committed);
-      this.committed = status.committed;
-      this.nextFrameStart = status.committed;
+      this.driveCommitted = status.committed;
+      const from = this.resumePoint(status.committed);
+      await this.openHash(from.offset, from.state);
+      if (from.offset > 0) this.savedAt = from.offset;
+      this.nextFrameStart = from.offset;
       if (this.closed) return;
       this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-      this.send({ type: 'ready', offset: this.committed, chunk_size: this.deps.chunkSize, size: this.file.sizeBytes });
-      this.deps.events.publish({ type: 'upload.started', fileId: this.file._id, filename: this.file.filename, size: this.file.sizeBytes, resumedAt: this.committed });
+      this.send({ type: 'ready', offset: from.offset, chunk_size: this.deps.chunkSize, size: this.file.sizeBytes });
+      this.deps.events.publish({ type: 'upload.started', fileId: this.file._id, filename: this.file.filename, size: this.file.sizeBytes, resumedAt: from.offset });
       this.announced = true;
       if (this.file.sizeBytes === 0) await this.finishEmpty();
     } catch (e) {
@@ -105,20 +145,12 @@ export class UploadSocketSession {
     }
   }
 
+  // ------------------------------------------------------------ client side
+
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
-    if (!isBinary) {
-      const text = data.toString();
-      if (text === 'DONE') return; // completion is decided by byte count
-      let type: unknown;
-      try {
-        type = (JSON.parse(text) as { type?: unknown }).type;
-      } catch {
-        type = undefined;
-      }
-      if (type === 'cancel') void this.cancel();
-      return;
-    }
+    if (!isBinary) return this.onText(data.toString());
+    if (this.awaitingResume !== null) return; // sent before the client saw our rewind
     const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     const expected = Math.min(this.deps.chunkSize, this.file.sizeBytes - this.nextFrameStart);
     if (expected <= 0 || frame.length !== expected) {
@@ -129,154 +161,297 @@ export class UploadSocketSession {
       void this.fail(new SessionEnd(UploadErrorCode.BAD_CHUNK, why, 1008));
       return;
     }
+    this.inbox.push({ start: this.nextFrameStart, bytes: frame });
     this.nextFrameStart += frame.length;
-    // Hashed on arrival, i.e. while the previous frame's PUT is in flight,
-    // instead of on the path between two PUTs.
-    const md5Before = this.hasher?.save() ?? null;
-    this.hasher?.update(frame);
-    this.queue.push({ frame, md5Before, md5After: this.hasher?.save() ?? null });
-    if (this.queue.length > UPLOAD_MAX_FRAMES_IN_FLIGHT) this.ws.pause();
-    this.saveAhead();
-    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+    if (this.inbox.length > UPLOAD_MAX_FRAMES_IN_FLIGHT) this.ws.pause();
+    this.kick();
   }
 
-  private async pump(): Promise<void> {
-    while (this.queue.length && !this.closed) {
-      const next = this.queue[0] as QueuedFrame;
-      try {
-        await this.sendFrame(next);
-      } catch (e) {
-        await this.fail(e);
-        return;
-      }
-      this.queue.shift();
-      if (this.queue.length <= UPLOAD_MAX_FRAMES_IN_FLIGHT && this.ws.isPaused) this.ws.resume();
-    }
-  }
-
-  private async sendFrame({ frame, md5Before, md5After }: QueuedFrame): Promise<void> {
-    const start = this.committed;
-    const end = start + frame.length;
-    // Before a byte of this chunk goes out, MongoDB must hold the hash states
-    // for every offset Drive can be at until the next save lands, so that a
-    // process dying anywhere is continued exactly by the next one. Usually the
-    // save was already made while the previous PUT ran (see `saveAhead`), so
-    // this costs no round trip between two PUTs.
-    const ahead = this.ahead;
-    this.ahead = null;
-    if (ahead?.end === end) await ahead.saved;
-    else {
-      if (ahead) await ahead.saved.catch(() => undefined);
-      await this.deps.files.saveProgress(this.file._id, {
-        committedBytes: start,
-        md5State: md5Before ?? '',
-        pendingEnd: end,
-        pendingMd5State: md5After,
-        nextEnd: null,
-        nextMd5State: null,
-      });
-    }
-    this.inFlight = { start, end, md5Before, md5After };
-    this.saveAhead();
+  private onText(text: string): void {
+    if (text === 'DONE') return; // completion is decided by byte count
+    let msg: { type?: unknown; offset?: unknown };
     try {
-      let offset = start;
-      let body = frame;
-      for (let round = 1; ; round++) {
-        if (round > this.deps.maxAttempts) {
-          throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage is not answering right now; reconnect to resume the upload.', 1011);
-        }
-        const result = await this.putOrRecover(offset, body, start === 0, round);
-        if (result.done) return await this.finish(result.file, this.hasher);
-        const c = result.committed;
-        if (c >= end) break;
-        if (c < start) {
-          // Drive lost bytes we had acknowledged; the client must resend from c.
-          throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage lost part of the upload; reconnect to resume.', 1011);
-        }
-        body = frame.subarray(c - start);
-        offset = c;
-      }
-    } finally {
-      this.inFlight = null;
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      return;
     }
-    this.committed = end;
-    this.send({ type: 'progress', value: Math.floor((100 * end) / this.file.sizeBytes), offset: end });
+    if (msg?.type === 'cancel') void this.cancel();
+    else if (msg?.type === 'resume') {
+      if (this.awaitingResume !== null && msg.offset === this.awaitingResume) {
+        this.nextFrameStart = this.awaitingResume;
+        this.awaitingResume = null;
+        this.kick();
+      } else if (!(typeof msg.offset === 'number' && this.rewindOffsets.has(msg.offset))) {
+        // The answer to an older rewind is stale, not wrong; any other offset is.
+        void this.fail(new SessionEnd(UploadErrorCode.BAD_CHUNK, `A resume must name the offset of the last rewind (${this.awaitingResume ?? 'none'}).`, 1008));
+      }
+    }
+  }
+
+  private kick(): void {
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = null;
+      if (this.inbox.length && !this.closed && this.awaitingResume === null) this.kick();
+    });
+  }
+
+  // ------------------------------------------------------------- the pipe
+
+  /** Moves received bytes on: to the hash only (Drive has them), or into the current Drive request. */
+  private async pump(): Promise<void> {
+    try {
+      while (this.inbox.length && !this.closed && this.awaitingResume === null) {
+        const piece = this.inbox[0] as Piece;
+        if (piece.start < this.driveCommitted) {
+          // Drive holds these bytes already: they only complete the hash.
+          const n = Math.min(piece.bytes.length, this.driveCommitted - piece.start);
+          await this.hashPiece(piece.start, piece.bytes.subarray(0, n));
+          this.consume(n);
+          this.send({ type: 'received', offset: piece.start + n });
+          continue;
+        }
+        if (!this.put) await this.openPut();
+        const put = this.put as StreamedPut | null;
+        if (!put) continue; // a rewind replaced the request
+        const n = Math.min(piece.bytes.length, put.remaining);
+        const bytes = piece.bytes.subarray(0, n);
+        const end = piece.start + n;
+        await this.hashPiece(piece.start, bytes);
+        const epoch = this.epoch;
+        const more = put.write(bytes, (err) => {
+          if (err || epoch !== this.epoch) return;
+          this.flushedTo = end;
+          this.send({ type: 'received', offset: end });
+        });
+        this.consume(n);
+        if (this.inbox.length <= UPLOAD_MAX_FRAMES_IN_FLIGHT && this.ws.isPaused) this.ws.resume();
+        if (put.remaining === 0) await this.settlePut();
+        else if (!more) await new Promise<void>((r) => put.onDrain(r));
+      }
+    } catch (e) {
+      await this.fail(e);
+    }
+  }
+
+  private consume(n: number): void {
+    const head = this.inbox[0] as Piece;
+    if (n === head.bytes.length) this.inbox.shift();
+    else this.inbox[0] = { start: head.start + n, bytes: head.bytes.subarray(n) };
+    if (this.inbox.length <= UPLOAD_MAX_FRAMES_IN_FLIGHT && this.ws.isPaused && !this.closed) this.ws.resume();
+  }
+
+  /** Queues a copy of `bytes` (at `start`) on the hash thread, keeping at most a few pieces in flight. */
+  private async hashPiece(start: number, bytes: Buffer): Promise<void> {
+    if (start !== this.hashedTo) throw new Error(`hash out of order: ${start} after ${this.hashedTo}`);
+    while (this.hashing.length > UPLOAD_MAX_FRAMES_IN_FLIGHT) await this.hashing.shift();
+    const end = start + bytes.length;
+    const state = this.hash.update(Buffer.from(bytes));
+    state.catch(() => undefined); // awaited where it is needed
+    this.states.set(end, state);
+    this.hashing.push(state.catch(() => undefined));
+    this.hashedTo = end;
+  }
+
+  private async openPut(): Promise<void> {
+    const start = this.driveCommitted;
+    const length = Math.min(this.deps.putSpan, this.file.sizeBytes - start);
+    this.put = await this.driveCall('put', () => this.drive.put(start, length), start === 0);
+    this.putEnd = start + length;
+    // The first request marks the upload `uploading`; after a rewind, the point resumed from is saved.
+    this.saveCheckpoint(start);
+  }
+
+  /** Waits for Drive's answer to the request whose body is complete, and acts on it. */
+  private async settlePut(): Promise<void> {
+    const put = this.put as StreamedPut;
+    let answer: ChunkResult;
+    try {
+      answer = await put.result;
+    } catch (e) {
+      this.put = null;
+      return this.recover(e);
+    }
+    this.put = null;
+    if (answer.done) return this.finish(answer.file, await this.hash.digest());
+    this.failuresInARow = 0;
+    if (answer.committed < this.putEnd) {
+      // Drive kept less than it was sent: the rest must come again.
+      this.driveCommitted = Math.max(answer.committed, 0);
+      return this.rewind('STORAGE_RETRY');
+    }
+    this.commit(answer.committed);
+  }
+
+  /** Drive has stored everything before `offset`. */
+  private commit(offset: number): void {
+    this.driveCommitted = offset;
+    this.send({ type: 'progress', value: Math.floor((100 * offset) / this.file.sizeBytes), offset });
     if (Date.now() - this.lastProgressEventAt >= 1000) {
       this.lastProgressEventAt = Date.now();
-      this.deps.events.publish({ type: 'upload.progress', fileId: this.file._id, offset: end, size: this.file.sizeBytes });
+      this.deps.events.publish({ type: 'upload.progress', fileId: this.file._id, offset, size: this.file.sizeBytes });
     }
+    this.saveCheckpoint(offset);
+  }
+
+  /** After a Drive request failed: find out what Drive holds, then continue from there. */
+  private async recover(e: unknown): Promise<void> {
+    if (this.closed) return; // cut by cancel or a closed socket: nothing more to send
+    if (!(e instanceof DriveError)) throw e;
+    if (e.kind === 'not_found') return this.restartSession();
+    if ((e.kind === 'storage_full' || e.kind === 'auth_revoked' || e.kind === 'daily_cap') && this.driveCommitted === 0) {
+      await this.deps.pool.reportFailure(this.drive.accountId, e);
+      await this.moveAccount(e);
+      return this.rewind('SESSION_RESTARTED');
+    }
+    if (!e.retryable) return this.giveUp(e, 'put');
+    this.failuresInARow++;
+    if (this.failuresInARow >= this.deps.maxAttempts) return this.giveUp(e, 'put');
+    // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
+    this.logger.warn({ msg: 'Drive request broke; asking Drive what it holds', fileId: this.file._id, kind: e.kind, status: e.status, attempt: this.failuresInARow });
+    await sleep(this.waitFor(e, this.failuresInARow));
+    const status = await this.driveStatus(false);
+    if (status.done) return this.finish(status.file, this.hashedTo === this.file.sizeBytes ? await this.hash.digest() : null);
+    const had = this.driveCommitted;
+    this.driveCommitted = status.committed;
+    if (status.committed > had) this.failuresInARow = 0;
+    return this.rewind('STORAGE_RETRY');
   }
 
   /**
-   * While a chunk PUT runs and the next frame is already here, saves the
-   * checkpoint the next PUT needs: it covers the in-flight chunk's start and
-   * end (Drive is at one of them until the PUT answers) and the next frame's
-   * end. Issued only after the in-flight chunk's own save landed, so saves
-   * never overtake each other.
+   * Sends the client back to the last offset whose hash state is known, at or
+   * before what Drive holds; frames already on their way are dropped until the
+   * client confirms with `resume`.
    */
-  private saveAhead(): void {
-    const current = this.inFlight;
-    const next = this.queue[1];
-    if (!current || !next || this.ahead) return;
-    const end = current.end + next.frame.length;
-    const saved = this.deps.files.saveProgress(this.file._id, {
-      committedBytes: current.start,
-      md5State: current.md5Before ?? '',
-      pendingEnd: current.end,
-      pendingMd5State: current.md5After,
-      nextEnd: end,
-      nextMd5State: next.md5After,
-    });
-    saved.catch(() => undefined); // awaited by the next sendFrame
-    this.ahead = { end, saved };
+  private async rewind(reason: 'STORAGE_RETRY' | 'SESSION_RESTARTED'): Promise<void> {
+    this.epoch++;
+    this.put?.abort();
+    this.put = null;
+    await Promise.all(this.hashing.splice(0));
+    const offset = this.knownStateAtOrBefore(this.driveCommitted);
+    await this.openHash(offset, offset === 0 ? null : await (this.states.get(offset) as Promise<string>));
+    this.inbox.length = 0;
+    if (this.ws.isPaused && !this.closed) this.ws.resume();
+    this.awaitingResume = offset;
+    this.rewindOffsets.add(offset);
+    this.send({ type: 'rewind', offset, reason });
   }
 
-  /** One chunk PUT; on a broken connection or 5xx the committed offset is asked for instead. */
-  private async putOrRecover(offset: number, body: Buffer, firstChunk: boolean, round: number): Promise<ChunkResult> {
+  private knownStateAtOrBefore(limit: number): number {
+    let best = 0;
+    for (const offset of this.states.keys()) if (offset <= limit && offset > best) best = offset;
+    return best;
+  }
+
+  /** A new hash from `offset` with `state` (null: from nothing, at 0). */
+  private async openHash(offset: number, state: string | null): Promise<void> {
+    const previous = this.hash as Md5Stream | undefined;
+    this.hash = await this.deps.md5.open(state);
+    void previous?.close();
+    this.hashedTo = offset;
+    for (const at of [...this.states.keys()]) if (at > offset) this.states.delete(at);
+    this.states.set(offset, Promise.resolve(state ?? ''));
+  }
+
+  // ------------------------------------------------------ sessions, accounts
+
+  /** Drive forgot the session (404/410: "the upload must be restarted"): a new one, and the client from byte 0. */
+  private async restartSession(): Promise<void> {
+    await this.newSession();
+    return this.rewind('SESSION_RESTARTED');
+  }
+
+  /** A new Drive session for this upload: on the same account, or another one if this one refuses. */
+  private async newSession(): Promise<void> {
+    this.restarts++;
+    if (this.restarts > MAX_SESSION_RESTARTS) {
+      throw new SessionEnd(UploadErrorCode.SESSION_EXPIRED, 'Storage keeps losing this upload. Please start it again.', 1011, 'failed');
+    }
+    // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
+    this.logger.warn({ msg: 'Drive lost the upload session; starting a new one', fileId: this.file._id, accountId: this.drive.accountId });
     try {
-      return await this.withRetries('chunk', () => this.client.putChunk(this.sessionUri, offset, body, this.file.sizeBytes), firstChunk, false);
+      const uri = await this.drive.client.createResumableSession({ name: this.file.filename, mimeType: this.file.contentType, size: this.file.sizeBytes });
+      await this.adopt(new DriveUploadSession(this.drive.accountId, this.drive.client, uri, this.file.sizeBytes), null);
     } catch (e) {
-      if (e instanceof DriveError && e.kind === 'transient') {
-        // Part of the chunk may have been stored: ask Drive before sending again.
-        // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
-        this.logger.warn({ msg: 'chunk PUT broke; asking Drive for the committed offset', fileId: this.file._id, status: e.status, round });
-        await sleep(this.backoff(round));
-        return this.withRetries('status', () => this.client.queryCommitted(this.sessionUri, this.file.sizeBytes), false);
+      if (!(e instanceof DriveError)) throw e;
+      await this.deps.pool.reportFailure(this.drive.accountId, e);
+      await this.moveAccount(e);
+    }
+    this.driveCommitted = 0;
+  }
+
+  /** Moves the upload to another account (this one refused it); nothing of it is stored yet. */
+  private async moveAccount(refusal: DriveError): Promise<void> {
+    let opened;
+    try {
+      opened = await this.deps.pool.openSession(
+        { name: this.file.filename, mimeType: this.file.contentType, size: this.file.sizeBytes },
+        { exclude: [this.drive.accountId] },
+      );
+    } catch (e) {
+      if (e instanceof NoStorageAvailableError) {
+        throw new SessionEnd(UploadErrorCode.NO_STORAGE_AVAILABLE, 'No storage is available for this file right now.', 1011, 'failed');
       }
+      if (e instanceof DriveError) return this.giveUp(e, 'failover');
+      throw e;
+    }
+    // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
+    this.logger.warn({ msg: 'upload moved to another Drive account', fileId: this.file._id, from: this.drive.accountId, to: opened.session.accountId, why: refusal.kind });
+    try {
+      await this.adopt(opened.session, opened.reservation.bytes);
+    } catch (e) {
+      await this.deps.pool.release(opened.reservation);
       throw e;
     }
   }
 
+  /** Points the upload at `session`; `reservedBytes` when it moved accounts (the old reservation is given back). */
+  private async adopt(session: DriveUploadSession, reservedBytes: number | null): Promise<void> {
+    this.epoch++;
+    this.sessionEpoch++;
+    await this.lastSave; // no checkpoint of the old session may land after this
+    const moved = await this.deps.files.replaceSession(this.file._id, this.drive.accountId, {
+      accountId: session.accountId,
+      sessionSealed: this.deps.secrets.seal(session.uri, this.file._id),
+    });
+    if (!moved) throw new SessionEnd(UploadErrorCode.UPLOAD_NOT_ACTIVE, 'This upload is no longer active.', 1008);
+    if (reservedBytes !== null) {
+      await this.deps.pool.release({ accountId: this.drive.accountId, bytes: this.file.accountReservedBytes });
+      this.file = { ...this.file, driveAccountId: session.accountId, accountReservedBytes: reservedBytes };
+    }
+    this.drive = session;
+    this.savedAt = null;
+  }
+
+  // --------------------------------------------------------------- Drive calls
+
+  private async driveStatus(mayFailover: boolean): Promise<ChunkResult> {
+    return this.driveCall('status', () => this.drive.status(), mayFailover);
+  }
+
   /**
-   * Runs a Drive call with bounded retries: backoff on rate limits and
-   * transient errors; failover to another account when this one refuses
-   * before any byte is stored; a lost session ends the upload.
+   * One Drive call with bounded retries: backoff on rate limits and transient
+   * errors; a new session when Drive lost this one; another account when this
+   * one refuses before anything is stored.
    */
-  private async withRetries<T>(what: string, call: () => Promise<T>, mayFailover: boolean, retryTransient = true): Promise<T> {
+  private async driveCall<T>(what: string, call: () => Promise<T>, mayFailover: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await call();
-        if (attempt > 1) await this.deps.pool.reportSuccess(this.accountId);
+        if (attempt > 1) await this.deps.pool.reportSuccess(this.drive.accountId);
         return result;
       } catch (e) {
         if (!(e instanceof DriveError)) throw e;
-        if (e.kind === 'not_found') {
-          throw new SessionEnd(UploadErrorCode.SESSION_EXPIRED, 'This upload session has expired. Please start the upload again.', 1008, 'failed');
-        }
-        if ((e.kind === 'storage_full' || e.kind === 'auth_revoked' || e.kind === 'daily_cap') && mayFailover && this.committed === 0) {
-          await this.deps.pool.reportFailure(this.accountId, e);
-          await this.failover();
+        if (e.kind === 'not_found' && what === 'status') {
+          await this.newSession();
           continue;
         }
-        if (e.kind === 'transient' && !retryTransient) throw e;
-        if (!e.retryable || attempt >= this.deps.maxAttempts) {
-          // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
-          this.logger.warn({ msg: 'Drive call failed; giving up', what, fileId: this.file._id, kind: e.kind, reason: e.reason, status: e.status, attempt });
-          await this.deps.pool.reportFailure(this.accountId, e);
-          if (e.retryable) throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage is not answering right now; reconnect to resume the upload.', 1011);
-          throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage refused the upload.', 1011, 'failed');
+        if ((e.kind === 'storage_full' || e.kind === 'auth_revoked' || e.kind === 'daily_cap') && mayFailover && this.driveCommitted === 0) {
+          await this.deps.pool.reportFailure(this.drive.accountId, e);
+          await this.moveAccount(e);
+          continue;
         }
-        const wait = e.kind === 'rate_limited' ? Math.min(e.retryAfterMs ?? this.backoff(attempt), 30_000) : this.backoff(attempt);
+        if (!e.retryable || attempt >= this.deps.maxAttempts) return this.giveUp(e, what);
+        const wait = this.waitFor(e, attempt);
         // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
         this.logger.warn({ msg: 'Drive call failed; retrying', what, fileId: this.file._id, kind: e.kind, attempt, waitMs: wait });
         await sleep(wait);
@@ -285,90 +460,104 @@ export class UploadSocketSession {
     }
   }
 
-  private backoff(attempt: number): number {
-    return this.deps.retryBaseMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+  private async giveUp(e: DriveError, what: string): Promise<never> {
+    // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
+    this.logger.warn({ msg: 'Drive call failed; giving up', what, fileId: this.file._id, kind: e.kind, reason: e.reason, status: e.status });
+    await this.deps.pool.reportFailure(this.drive.accountId, e);
+    if (e.retryable) throw storageBusy();
+    throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage refused the upload.', 1011, 'failed');
   }
 
-  /** Moves an upload that has stored nothing to another account, transparently for the client. */
-  private async failover(): Promise<void> {
-    let reservation;
-    try {
-      reservation = await this.deps.pool.reserve(this.file.sizeBytes, { exclude: [this.accountId] });
-    } catch (e) {
-      if (e instanceof NoStorageAvailableError) {
-        throw new SessionEnd(UploadErrorCode.NO_STORAGE_AVAILABLE, 'No storage is available for this file right now.', 1011, 'failed');
-      }
-      throw e;
-    }
-    try {
-      const client = await this.deps.pool.client(reservation.accountId);
-      const sessionUri = await client.createResumableSession({
-        name: this.file.filename,
-        mimeType: this.file.contentType,
-        size: this.file.sizeBytes,
-        parents: reservation.folderId ? [reservation.folderId] : undefined,
-      });
-      const moved = await this.deps.files.switchAccount(this.file._id, this.accountId, {
-        accountId: reservation.accountId,
-        sessionSealed: this.deps.secrets.seal(sessionUri, this.file._id),
-      });
-      if (!moved) throw new SessionEnd(UploadErrorCode.UPLOAD_NOT_ACTIVE, 'This upload is no longer active.', 1008);
-      await this.deps.pool.release({ accountId: this.accountId, bytes: this.file.accountReservedBytes });
-      // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
-      this.logger.warn({ msg: 'upload moved to another Drive account', fileId: this.file._id, from: this.accountId, to: reservation.accountId });
-      this.file = { ...this.file, driveAccountId: reservation.accountId, accountReservedBytes: reservation.bytes };
-      this.accountId = reservation.accountId;
-      this.client = client;
-      this.sessionUri = sessionUri;
-      // Nothing was stored, so the hash (of at most the frame being retried) stays valid.
-      this.committed = 0;
-    } catch (e) {
-      await this.deps.pool.release(reservation);
-      if (e instanceof DriveError) await this.deps.pool.reportFailure(reservation.accountId, e);
-      throw e;
-    }
+  private waitFor(e: DriveError, attempt: number): number {
+    const backoff = this.deps.retryBaseMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+    return e.kind === 'rate_limited' ? Math.min(e.retryAfterMs ?? backoff, 30_000) : backoff;
   }
 
-  private async restoreHash(driveCommitted: number): Promise<void> {
+  // ------------------------------------------------------------ checkpoints
+
+  /** Where a (re)connected client starts: the saved hash state, if it is at or before what Drive holds. */
+  private resumePoint(driveCommitted: number): { offset: number; state: string | null } {
     const f = this.file;
-    if (driveCommitted === 0) this.hasher = await ResumableMd5.start();
-    else if (driveCommitted === f.committedBytes && f.md5State) this.hasher = await ResumableMd5.start(f.md5State);
-    else if (driveCommitted === f.pendingEnd && f.pendingMd5State) this.hasher = await ResumableMd5.start(f.pendingMd5State);
-    else if (driveCommitted === f.nextEnd && f.nextMd5State) this.hasher = await ResumableMd5.start(f.nextMd5State);
-    else {
-      this.hasher = null;
-      // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
-      this.logger.warn({ msg: 'hash state lost for committed bytes; only the size will be verified', fileId: f._id, driveCommitted });
+    const saved: Array<[number | null, string | null]> = [
+      [f.committedBytes, f.md5State],
+      [f.pendingEnd, f.pendingMd5State],
+      [f.nextEnd, f.nextMd5State],
+    ];
+    let best: { offset: number; state: string | null } = { offset: 0, state: null };
+    for (const [offset, state] of saved) {
+      if (offset !== null && state && offset <= driveCommitted && offset > best.offset) best = { offset, state };
+    }
+    return best;
+  }
+
+  /** Saves the hash state at `offset` (which Drive holds), after any earlier save. Never on the path of a byte. */
+  private saveCheckpoint(offset: number): void {
+    const state = this.states.get(offset);
+    if (!state || (this.savedAt !== null && offset <= this.savedAt)) return;
+    this.savedAt = offset;
+    const epoch = this.sessionEpoch;
+    this.lastSave = this.lastSave
+      .then(async () => {
+        const md5State = await state;
+        if (epoch !== this.sessionEpoch) return;
+        await this.deps.files.saveProgress(this.file._id, {
+          committedBytes: offset,
+          md5State,
+          pendingEnd: null,
+          pendingMd5State: null,
+          nextEnd: null,
+          nextMd5State: null,
+        });
+        for (const at of [...this.states.keys()]) if (at < offset) this.states.delete(at);
+      })
+      .catch((err: unknown) => {
+        // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
+        this.logger.warn({ msg: 'checkpoint not saved; a resume will resend more', fileId: this.file._id, offset, err: String(err) });
+      });
+  }
+
+  /** The digest of the whole file from a saved state, for a finish found at connect time. */
+  private async savedDigest(): Promise<string | null> {
+    const f = this.file;
+    const state = f.committedBytes === f.sizeBytes ? f.md5State : f.pendingEnd === f.sizeBytes ? f.pendingMd5State : f.nextEnd === f.sizeBytes ? f.nextMd5State : null;
+    if (!state && f.sizeBytes !== 0) return null;
+    const h = await this.deps.md5.open(state);
+    try {
+      return await h.digest();
+    } finally {
+      void h.close();
     }
   }
+
+  // ------------------------------------------------------------------- end
 
   private async finishEmpty(): Promise<void> {
-    const result = await this.withRetries('chunk', () => this.client.putChunk(this.sessionUri, 0, Buffer.alloc(0), 0), true);
+    const result = await this.driveStatus(true);
     if (!result.done) throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage did not accept the empty file.', 1011);
-    await this.finish(result.file, this.hasher);
+    await this.finish(result.file, await this.hash.digest());
   }
 
-  private async finish(stored: DriveUploadedFile, hasher: ResumableMd5 | null): Promise<void> {
+  /** Drive has the whole file: compare it with what was sent, then complete the upload. */
+  private async finish(stored: DriveUploadedFile, expectedMd5: string | null): Promise<void> {
     const f = this.file;
-    let expectedMd5: string | null = hasher ? hasher.peekHex() : null;
-    if (!hasher) {
-      const saved =
-        f.nextEnd === f.sizeBytes ? f.nextMd5State : f.pendingEnd === f.sizeBytes ? f.pendingMd5State : f.committedBytes === f.sizeBytes ? f.md5State : null;
-      if (saved) expectedMd5 = (await ResumableMd5.start(saved)).peekHex();
-    }
     const sizeOk = Number(stored.size) === f.sizeBytes;
     const md5Ok = !expectedMd5 || !stored.md5Checksum || stored.md5Checksum === expectedMd5;
+    if (!expectedMd5) {
+      // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
+      this.logger.warn({ msg: 'finished without the hash of every byte; only the size is verified', fileId: f._id });
+    }
     if (!sizeOk || !md5Ok) {
       // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
       this.logger.error({ msg: 'stored file does not match what was sent', fileId: f._id, sizeOk, md5Ok });
-      await this.client.deleteFile(stored.id).catch(() => undefined);
+      await this.drive.client.deleteFile(stored.id).catch(() => undefined);
       throw new SessionEnd(UploadErrorCode.CHECKSUM_MISMATCH, 'The stored file did not match what was sent. Please upload it again.', 1011, 'failed');
     }
     const md5 = stored.md5Checksum ?? expectedMd5 ?? '';
     const completed = await this.deps.ledger.complete(f._id, { driveFileId: stored.id, md5, sizeBytes: f.sizeBytes });
     if (!completed) throw new SessionEnd(UploadErrorCode.UPLOAD_NOT_ACTIVE, 'This upload is no longer active.', 1008);
-    await this.deps.pool.reportSuccess(this.accountId).catch(() => undefined);
-    this.committed = f.sizeBytes;
+    this.ended = true;
+    await this.deps.pool.reportSuccess(this.drive.accountId).catch(() => undefined);
+    this.driveCommitted = f.sizeBytes;
     this.send({ type: 'progress', value: 100, offset: f.sizeBytes });
     this.send({ type: 'success', value: `/api/v1/download/stream/${f._id}`, file_id: f._id });
     this.deps.events.publish({ type: 'upload.completed', fileId: f._id, filename: f.filename, size: f.sizeBytes });
@@ -379,8 +568,10 @@ export class UploadSocketSession {
   private async cancel(): Promise<void> {
     this.closed = true;
     this.ws.pause();
+    this.put?.abort();
     await this.pumping?.catch(() => undefined);
     await this.deps.ledger.end(this.file._id, 'cancelled', 'CANCELLED');
+    this.ended = true;
     this.deps.events.publish({ type: 'upload.cancelled', fileId: this.file._id });
     this.outcomePublished = true;
     this.send({ type: 'error', code: UploadErrorCode.CANCELLED, value: 'The upload was cancelled.' });
@@ -388,15 +579,16 @@ export class UploadSocketSession {
   }
 
   private async fail(e: unknown): Promise<void> {
-    const end =
-      e instanceof SessionEnd
-        ? e
-        : new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Something went wrong on our side; reconnect to resume the upload.', 1011);
+    const end = e instanceof SessionEnd ? e : new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Something went wrong on our side; reconnect to resume the upload.', 1011);
     // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
     if (!(e instanceof SessionEnd)) this.logger.error({ msg: 'upload socket failed', fileId: this.file._id, err: e });
-    if (end.code === 'CLOSED') return;
+    if (end.code === 'CLOSED' || this.ended) return;
     this.closed = true;
-    if (end.endUpload) await this.deps.ledger.end(this.file._id, end.endUpload, end.code).catch(() => undefined);
+    this.put?.abort();
+    if (end.endUpload) {
+      await this.deps.ledger.end(this.file._id, end.endUpload, end.code).catch(() => undefined);
+      this.ended = true;
+    }
     this.deps.events.publish({ type: 'upload.failed', fileId: this.file._id, code: end.code });
     this.outcomePublished = true;
     this.send({ type: 'error', code: end.code, value: end.userMessage });
@@ -414,16 +606,42 @@ export class UploadSocketSession {
 
   private async onClose(): Promise<void> {
     this.closed = true;
-    this.queue.length = 0;
+    this.inbox.length = 0;
     // Without this, the admin dashboard would count a dropped upload as active until it expires.
     if (this.announced && !this.outcomePublished) {
       this.outcomePublished = true;
-      this.deps.events.publish({ type: 'upload.disconnected', fileId: this.file._id, offset: this.committed });
+      this.deps.events.publish({ type: 'upload.disconnected', fileId: this.file._id, offset: this.driveCommitted });
     }
-    // Keep the lock until an in-flight PUT settles, so a reconnect elsewhere
-    // never races it on the same Drive session.
+    // No more bytes will come for the open request: cut it, and save the
+    // checkpoint closest to what Drive kept, so a reconnect resends little.
+    const cut = this.put;
+    this.put?.abort();
     await this.pumping?.catch(() => undefined);
+    if (cut && !this.ended) await this.checkpointAfterCut().catch(() => undefined);
+    await this.lastSave;
+    void this.hash?.close();
+    // The lock is held until here, so a reconnect elsewhere never races this socket on the Drive session.
     await this.lock.release();
+  }
+
+  private async checkpointAfterCut(): Promise<void> {
+    await Promise.all(this.hashing.splice(0));
+    // Drive may still be taking in the request just cut: it answers a 5xx, or an
+    // offset short of the bytes that left here, for a moment.
+    const expected = Math.floor(this.flushedTo / RESUMABLE_CHUNK_ALIGNMENT) * RESUMABLE_CHUNK_ALIGNMENT;
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      try {
+        const status = await this.drive.status();
+        if (status.done) return;
+        if (status.committed >= expected || attempt === 4) {
+          this.saveCheckpoint(this.knownStateAtOrBefore(status.committed));
+          return;
+        }
+      } catch {
+        // asked again below
+      }
+      await sleep(100 * attempt);
+    }
   }
 }
 

@@ -14,8 +14,9 @@ import { AppWsAdapter } from '../common/app-ws.adapter';
 import { PrincipalRevocation, PrincipalRevocations } from '../ws-tickets/principal-revocations';
 import { UploadTicketService } from '../ws-tickets/upload-ticket.service';
 import { WsTicketStore } from '../ws-tickets/ws-ticket.store';
+import { Md5Thread } from './md5-thread';
 import { UploadLock } from './upload-lock';
-import { UploadSocketSession } from './upload-socket.session';
+import { UPLOAD_PUT_SPAN, UploadSocketSession } from './upload-socket.session';
 
 /**
  * `WS /ws_api/upload/:file_id?ticket=…` — see docs/upload-protocol.md. The
@@ -41,6 +42,7 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
     private readonly tickets: WsTicketStore,
     private readonly access: UploadTicketService,
     private readonly revocations: PrincipalRevocations,
+    private readonly md5: Md5Thread,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -86,14 +88,22 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
     if (refusal) return reject(ws, refusal.code, refusal.message, 1008);
     const lock = await UploadLock.acquire(this.redis, file._id, { waitMs: 3000 });
     if (!lock) return reject(ws, UploadErrorCode.UPLOAD_IN_PROGRESS, 'This file is already being uploaded from another connection.', 1008);
+    // Read again under the lock: the socket that held it saves its last checkpoint before letting go.
+    const current = await this.files.findById(fileId);
+    if (!current || (current.status !== 'pending' && current.status !== 'uploading')) {
+      await lock.release();
+      return reject(ws, UploadErrorCode.UPLOAD_NOT_ACTIVE, 'This upload is no longer active.', 1008);
+    }
     if (file.ownerId) this.track(file.ownerId, ws);
-    const session = new UploadSocketSession(ws, file, lock, {
+    const session = new UploadSocketSession(ws, current, lock, {
       files: this.files,
       ledger: this.ledger,
       pool: this.pool,
       secrets: this.secrets,
       events: this.events,
+      md5: this.md5,
       chunkSize: UPLOAD_CHUNK_SIZE,
+      putSpan: UPLOAD_PUT_SPAN,
       maxAttempts: 5,
       retryBaseMs: 300,
     });

@@ -6,6 +6,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 
+import { Md5Thread } from './md5-thread';
 import { UploadAdmission } from './upload-admission';
 import { UploadPolicy } from './upload-policy';
 import { FileHistoryController, UploadController } from './upload.controller';
@@ -36,6 +37,7 @@ class BackupOnCompletion implements OnModuleInit {
     UploadAdmission,
     UploadService,
     UploadGateway,
+    Md5Thread,
     {
       provide: BackupOnCompletion,
       inject: [UploadLedger, FileRepository, AppConfig, `BullQueue_${QueueName.backup}`],

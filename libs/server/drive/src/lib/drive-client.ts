@@ -18,6 +18,7 @@ import {
   type ResumableSessionInput,
 } from './drive-types';
 import { headerOf } from './response-headers';
+import { StreamedPut } from './streamed-put';
 
 export interface DriveClientOptions {
   credential: DriveCredential;
@@ -105,6 +106,21 @@ export class DriveClient {
       }),
     );
     return chunkResult(res.status, res.headers, res.data);
+  }
+
+  /**
+   * Opens a PUT of bytes `start … start+length-1` of a `total`-byte upload whose body
+   * is written as it arrives (see StreamedPut): one request can span many incoming
+   * frames. `length` must be a multiple of 256 KiB unless it ends the file.
+   */
+  async openPut(sessionUri: string, start: number, length: number, total: number): Promise<StreamedPut> {
+    const { token } = await this.call('putChunk', () => this.auth.getAccessToken());
+    return new StreamedPut(
+      sessionUri,
+      { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Range': `bytes ${start}-${start + length - 1}/${total}` },
+      length,
+      this.timeoutMs,
+    );
   }
 
   /** Asks Drive how much of the upload it holds (`bytes *\/total`); done if it has it all. */

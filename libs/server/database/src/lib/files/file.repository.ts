@@ -65,6 +65,31 @@ export class FileRepository {
     return res.matchedCount === 1;
   }
 
+  /**
+   * Points an active upload at a new Drive session (Drive lost the old one, or the
+   * upload moved accounts): the checkpoint goes back to 0 with it.
+   */
+  async replaceSession(id: string, fromAccountId: string, to: { accountId: string; sessionSealed: string }): Promise<boolean> {
+    const res = await this.model
+      .updateOne(
+        { _id: id, status: { $in: ACTIVE }, driveAccountId: fromAccountId },
+        {
+          $set: {
+            driveAccountId: to.accountId,
+            driveSessionSealed: to.sessionSealed,
+            committedBytes: 0,
+            md5State: null,
+            pendingEnd: null,
+            pendingMd5State: null,
+            nextEnd: null,
+            nextMd5State: null,
+          },
+        },
+      )
+      .exec();
+    return res.matchedCount === 1;
+  }
+
   /** Active → completed, once. Returns the completed file, or null if it was not active. */
   complete(id: string, stored: { driveFileId: string; md5: string; sizeBytes: number }, now: Date): Promise<FileDoc | null> {
     return this.model

@@ -4,7 +4,9 @@ import { DriveAccountRepository, utcDay } from './drive-account.repository';
 import { DriveAccountDoc, DriveAccountHealth, UNLIMITED_QUOTA_BYTES } from './drive-account.schema';
 import type { DriveClient } from '../drive-client';
 import type { DriveCredential } from '../drive-credential';
-import type { DriveAbout } from '../drive-types';
+import { DriveError } from '../drive-error';
+import type { DriveAbout, ResumableSessionInput } from '../drive-types';
+import { DriveUploadSession } from '../drive-upload-session';
 import { EnvAccount } from './drive-credentials';
 
 /** What the pool needs from a Drive client (DriveClient satisfies it). */
@@ -116,6 +118,36 @@ export class DriveAccountPool<C extends DriveAccountAccess = DriveClient> {
 
   giveBack(accountId: string, bytes: number): Promise<void> {
     return this.repository.giveBack(accountId, bytes);
+  }
+
+  /**
+   * Reserves `spec.size` bytes on an account (never one in `exclude`) and opens a
+   * resumable session there; an account that refuses is reported and the next one
+   * tried, up to `attempts` accounts. Throws NoStorageAvailableError when no account
+   * can take the file, or the last account's DriveError.
+   */
+  async openSession(
+    this: DriveAccountPool<DriveClient>,
+    spec: Omit<ResumableSessionInput, 'parents'>,
+    options: { exclude?: string[]; attempts?: number } = {},
+  ): Promise<{ reservation: Reservation; session: DriveUploadSession }> {
+    const tried = [...(options.exclude ?? [])];
+    let refusal: unknown = null;
+    for (let attempt = 0; attempt < (options.attempts ?? 3); attempt++) {
+      const reservation = await this.reserve(spec.size, { exclude: tried });
+      tried.push(reservation.accountId);
+      try {
+        const client = await this.client(reservation.accountId);
+        const uri = await client.createResumableSession({ ...spec, parents: reservation.folderId ? [reservation.folderId] : undefined });
+        return { reservation, session: new DriveUploadSession(reservation.accountId, client, uri, spec.size) };
+      } catch (e) {
+        await this.release(reservation);
+        if (!(e instanceof DriveError)) throw e;
+        await this.reportFailure(reservation.accountId, e);
+        refusal = e;
+      }
+    }
+    throw refusal;
   }
 
   /** A ready client for the account (credentials decrypted in memory only). */
