@@ -1,122 +1,205 @@
-import { FileDoc, UploadCheckpoint } from '@ddx/server-database';
-import { ChunkResult } from '@ddx/server-drive';
-import { EventEmitter } from 'node:events';
-import { createHash, randomBytes } from 'node:crypto';
-import { WebSocket } from 'ws';
+import { UploadErrorCode } from '@ddx/contracts';
+import { randomBytes } from 'node:crypto';
 
-import { ResumableMd5 } from './resumable-md5';
-import { UploadLock } from './upload-lock';
-import { UploadSocketDeps, UploadSocketSession } from './upload-socket.session';
+import { CHUNK, harness, md5Hex, md5StateOf, md5Thread, PUT_SPAN, tick, until } from '../../testing/upload-socket-harness';
 
-const CHUNK = 1024;
+afterAll(() => md5Thread().stop());
 
-class FakeSocket extends EventEmitter {
-  readyState: number = WebSocket.OPEN;
-  isPaused = false;
-  readonly sent: Array<{ type: string; [k: string]: unknown }> = [];
-  send(text: string): void {
-    this.sent.push(JSON.parse(text));
-  }
-  close(): void {
-    this.readyState = 3;
-    this.emit('close');
-  }
-  pause(): void {
-    this.isPaused = true;
-  }
-  resume(): void {
-    this.isPaused = false;
-  }
-}
+const URI = 'acc-1/session-1';
+const frameEnds = (from: number, to: number) => {
+  const ends: number[] = [];
+  for (let at = from; at < to; at += CHUNK) ends.push(Math.min(at + CHUNK, to));
+  return ends;
+};
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const md5Hex = (data: Buffer) => createHash('md5').update(data).digest('hex');
-
-/**
- * The checkpoint protocol: before any byte of a chunk reaches Drive, MongoDB
- * must already hold MD5 states for every offset Drive can be at until the next
- * save lands, so a process that dies at any moment is continued exactly.
- */
-describe('UploadSocketSession checkpoints', () => {
-  async function upload(data: Buffer, options: { saveMs: number; putMs: number }) {
-    let landed: UploadCheckpoint | null = null;
-    let putsInFlight = 0;
-    let putsStarted = 0;
-    /** Saves that landed between two PUTs, i.e. that the next PUT had to wait for. */
-    let savesBetweenPuts = 0;
-    const uncovered: string[] = [];
-
-    const statesAt = (c: UploadCheckpoint): Map<number, string> => {
-      const m = new Map<number, string>();
-      if (c.md5State) m.set(c.committedBytes, c.md5State);
-      if (c.pendingEnd !== null && c.pendingMd5State) m.set(c.pendingEnd, c.pendingMd5State);
-      if (c.nextEnd !== null && c.nextMd5State) m.set(c.nextEnd, c.nextMd5State);
-      return m;
-    };
-    const checkCovered = async (offset: number, why: string) => {
-      if (offset === 0) return; // a fresh hash
-      const state = landed ? statesAt(landed).get(offset) : undefined;
-      if (!state) return void uncovered.push(`${why}: no state for ${offset}`);
-      if ((await ResumableMd5.start(state)).peekHex() !== md5Hex(data.subarray(0, offset))) uncovered.push(`${why}: wrong state for ${offset}`);
-    };
-
-    const client = {
-      queryCommitted: async (): Promise<ChunkResult> => ({ done: false, committed: 0 }),
-      putChunk: async (_uri: string, offset: number, body: Buffer): Promise<ChunkResult> => {
-        // Drive may end up at either end of this chunk if the process dies now.
-        await checkCovered(offset, 'chunk start');
-        await checkCovered(offset + body.length, 'chunk end');
-        putsInFlight++;
-        putsStarted++;
-        await delay(options.putMs);
-        putsInFlight--;
-        const end = offset + body.length;
-        if (end === data.length) return { done: true, file: { id: 'drive-1', name: 'f', size: String(end), md5Checksum: md5Hex(data) } as never };
-        return { done: false, committed: end };
-      },
-    };
-    const deps = {
-      files: {
-        saveProgress: async (_id: string, checkpoint: UploadCheckpoint) => {
-          await delay(options.saveMs);
-          landed = checkpoint;
-          if (putsStarted > 0 && putsInFlight === 0) savesBetweenPuts++;
-          return true;
-        },
-      },
-      ledger: { complete: async () => ({}), end: async () => ({}) },
-      pool: { client: async () => client, reportSuccess: async () => undefined },
-      secrets: { open: () => 'session-uri' },
-      events: { publish: () => undefined },
-      chunkSize: CHUNK,
-      maxAttempts: 3,
-      retryBaseMs: 1,
-    } as unknown as UploadSocketDeps;
-    const file = { _id: 'file-1', filename: 'f.bin', sizeBytes: data.length, driveAccountId: 'acc', driveSessionSealed: 'sealed', committedBytes: 0 } as unknown as FileDoc;
-    const lock = { release: async () => undefined } as unknown as UploadLock;
-    const ws = new FakeSocket();
-
-    await new UploadSocketSession(ws as unknown as WebSocket, file, lock, deps).start();
-    // A fast client: every frame arrives at once (flow control pauses the socket, which the fake ignores).
-    for (let at = 0; at < data.length; at += CHUNK) ws.emit('message', data.subarray(at, at + CHUNK), true);
-    for (let i = 0; i < 500 && !ws.sent.some((m) => m.type === 'success' || m.type === 'error'); i++) await delay(5);
-    return { sent: ws.sent, uncovered, savesBetweenPuts, putsStarted };
-  }
-
-  it('every chunk PUT starts with both of its ends checkpointed, and the saves run during the previous PUT', async () => {
-    const data = randomBytes(6 * CHUNK + 77);
-    const result = await upload(data, { saveMs: 3, putMs: 15 });
-    expect(result.sent.at(-1)).toMatchObject({ type: 'success', file_id: 'file-1' });
-    expect(result.uncovered).toEqual([]);
-    expect(result.putsStarted).toBe(7);
-    // Every save after the first one ran during the previous PUT: none sits between two PUTs.
-    expect(result.savesBetweenPuts).toBe(0);
+/** The whole path of a fresh upload: frames into long Drive requests, what the client is told, what is saved. */
+describe('UploadSocketSession', () => {
+  it('streams the frames into one Drive request per span and completes with the MD5 of what was sent', async () => {
+    const data = randomBytes(2 * PUT_SPAN + 300);
+    const h = harness({ size: data.length });
+    await h.session.start();
+    expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: 0, chunk_size: CHUNK, size: data.length });
+    expect(h.secrets.open).toHaveBeenCalledWith('sealed:acc-1/session-1', 'file-1');
+    expect(h.pool.client).toHaveBeenCalledWith('acc-1');
+    expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.started', fileId: 'file-1', filename: 'f.bin', size: data.length, resumedAt: 0 });
+    h.upload(data);
+    expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+    expect(h.client.openPut.mock.calls).toEqual([
+      [URI, 0, PUT_SPAN, data.length],
+      [URI, PUT_SPAN, PUT_SPAN, data.length],
+      [URI, 2 * PUT_SPAN, 300, data.length],
+    ]);
+    expect(h.drive.held(URI).equals(data)).toBe(true);
+    // One `progress` per Drive request, each what Drive committed.
+    expect(h.ws.messages('progress')).toEqual([
+      { type: 'progress', value: Math.floor((100 * PUT_SPAN) / data.length), offset: PUT_SPAN },
+      { type: 'progress', value: Math.floor((200 * PUT_SPAN) / data.length), offset: 2 * PUT_SPAN },
+      { type: 'progress', value: 100, offset: data.length },
+    ]);
+    // One `received` per frame, as its bytes are written.
+    expect(h.ws.messages('received').map((m) => m['offset'])).toEqual(frameEnds(0, data.length));
+    expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+    expect(h.ledger.end).not.toHaveBeenCalled();
+    expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.completed', fileId: 'file-1', filename: 'f.bin', size: data.length });
+    expect(h.events.publish).not.toHaveBeenCalledWith(expect.objectContaining({ type: 'upload.disconnected' }));
+    expect(h.pool.reportSuccess).toHaveBeenCalledWith('acc-1');
+    expect(h.pool.reportFailure).not.toHaveBeenCalled();
+    expect(h.client.deleteFile).not.toHaveBeenCalled();
+    expect(h.ws.closeCode).toBe(1000);
+    expect(h.ws.sent.at(-1)).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+    await until(() => h.lock.release.mock.calls.length > 0);
+    expect(h.lock.release).toHaveBeenCalledTimes(1);
+    expect(await h.violations()).toEqual([]);
   });
 
-  it('keeps the guarantee when saves are slower than PUTs', async () => {
-    const data = randomBytes(4 * CHUNK);
-    const result = await upload(data, { saveMs: 25, putMs: 2 });
-    expect(result.sent.at(-1)).toMatchObject({ type: 'success' });
-    expect(result.uncovered).toEqual([]);
+  it('saves checkpoints only at Drive request boundaries, each once Drive holds its bytes', async () => {
+    const data = randomBytes(2 * PUT_SPAN + 300);
+    const h = harness({ size: data.length });
+    const heldAtSave: number[] = [];
+    const save = h.files.saveProgress.getMockImplementation() as (...a: unknown[]) => Promise<boolean>;
+    h.files.saveProgress.mockImplementation(async (...a: unknown[]) => (heldAtSave.push(h.drive.held(URI).length), save(...a)));
+    await h.session.start();
+    h.upload(data);
+    expect(await h.settled()).toMatchObject({ type: 'success' });
+    await tick(10);
+    const s = (n: number) => md5StateOf(data.subarray(0, n));
+    // Offset 0 when the first request opens (the upload becomes `uploading`), then each committed request end.
+    expect(h.files.saveProgress.mock.calls).toEqual([
+      ['file-1', { committedBytes: 0, md5State: '', pendingEnd: null, pendingMd5State: null, nextEnd: null, nextMd5State: null }],
+      ['file-1', { committedBytes: PUT_SPAN, md5State: await s(PUT_SPAN), pendingEnd: null, pendingMd5State: null, nextEnd: null, nextMd5State: null }],
+      ['file-1', { committedBytes: 2 * PUT_SPAN, md5State: await s(2 * PUT_SPAN), pendingEnd: null, pendingMd5State: null, nextEnd: null, nextMd5State: null }],
+    ]);
+    expect(heldAtSave).toEqual([0, PUT_SPAN, 2 * PUT_SPAN]);
+    expect(await h.violations()).toEqual([]);
+  });
+
+  it('saves checkpoints one after the other and never holds a byte back for one', async () => {
+    const data = randomBytes(3 * PUT_SPAN);
+    const h = harness({ size: data.length });
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h.files.saveProgress.mockImplementation(async (_id: string, c: { committedBytes: number }) => {
+      order.push(`start ${c.committedBytes}`);
+      if (c.committedBytes === 0) await gate;
+      order.push(`end ${c.committedBytes}`);
+      return true;
+    });
+    await h.session.start();
+    h.upload(data);
+    // The first save hangs; the bytes go on to Drive regardless.
+    expect(await until(() => h.drive.held(URI).length === 2 * PUT_SPAN)).toBe(true);
+    expect(order).toEqual(['start 0']);
+    release();
+    expect(await h.settled()).toMatchObject({ type: 'success' });
+    await tick(10);
+    expect(order).toEqual(['start 0', 'end 0', `start ${PUT_SPAN}`, `end ${PUT_SPAN}`, `start ${2 * PUT_SPAN}`, `end ${2 * PUT_SPAN}`]);
+  });
+
+  it('a checkpoint that cannot be saved does not stop the upload', async () => {
+    const data = randomBytes(2 * PUT_SPAN);
+    const h = harness({ size: data.length });
+    h.files.saveProgress.mockRejectedValue(new Error('mongo down'));
+    await h.session.start();
+    h.upload(data);
+    expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+    expect(h.files.saveProgress).toHaveBeenCalledTimes(2);
+    expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+  });
+
+  it('a file of one short frame is one short Drive request', async () => {
+    const data = randomBytes(10);
+    const h = harness({ size: data.length });
+    await h.session.start();
+    h.upload(data);
+    expect(await h.settled()).toMatchObject({ type: 'success' });
+    expect(h.client.openPut.mock.calls).toEqual([[URI, 0, 10, 10]]);
+    expect(h.ws.messages('received')).toEqual([{ type: 'received', offset: 10 }]);
+    expect(h.ws.messages('progress')).toEqual([{ type: 'progress', value: 100, offset: 10 }]);
+    expect(await h.violations()).toEqual([]);
+  });
+
+  it('publishes progress to admins at most once a second', async () => {
+    let now = 10_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const data = randomBytes(4 * PUT_SPAN);
+      const h = harness({ size: data.length });
+      await h.session.start();
+      const progressEvents = () => h.events.publish.mock.calls.filter((c) => c[0].type === 'upload.progress').map((c) => c[0].offset);
+      const sendSpan = async (i: number) => {
+        h.sendAll(data.subarray(0, (i + 1) * PUT_SPAN), i * PUT_SPAN);
+        await until(() => h.ws.messages('progress').some((m) => m['offset'] === (i + 1) * PUT_SPAN));
+      };
+      await sendSpan(0);
+      now += 999;
+      await sendSpan(1);
+      now += 1;
+      await sendSpan(2);
+      expect(progressEvents()).toEqual([PUT_SPAN, 3 * PUT_SPAN]);
+      expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.progress', fileId: 'file-1', offset: PUT_SPAN, size: data.length });
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  describe('closing', () => {
+    it('a dropped connection is published with what Drive committed; the lock waits for the cut request and a checkpoint at what Drive kept', async () => {
+      const data = randomBytes(3 * PUT_SPAN);
+      const h = harness({ size: data.length });
+      await h.session.start();
+      // Drive committed the first request and received two frames of the second when the browser goes away.
+      h.upload(data, { stopAt: 6 * CHUNK });
+      await until(() => h.ws.messages('received').length === 6);
+      let releaseStatus!: () => void;
+      const statusGate = new Promise<void>((r) => (releaseStatus = r));
+      const status = h.client.queryCommitted.getMockImplementation() as (...a: unknown[]) => Promise<unknown>;
+      h.client.queryCommitted.mockImplementation(async (...a: unknown[]) => (await statusGate, status(...a)));
+      h.ws.close(1006);
+      expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.disconnected', fileId: 'file-1', offset: PUT_SPAN });
+      // Cut: Drive keeps what it received of the second request.
+      expect(h.drive.puts[1]?.aborted).toBe(true);
+      await tick(10);
+      expect(h.lock.release).not.toHaveBeenCalled();
+      releaseStatus();
+      expect(await until(() => h.lock.release.mock.calls.length > 0)).toBe(true);
+      expect(h.lock.release).toHaveBeenCalledTimes(1);
+      // The checkpoint closest to what Drive kept (frame ends are known states).
+      const held = h.drive.held(URI).length;
+      expect(held).toBe(6 * CHUNK);
+      expect(h.files.saveProgress).toHaveBeenLastCalledWith('file-1', expect.objectContaining({ committedBytes: 6 * CHUNK, md5State: await md5StateOf(data.subarray(0, 6 * CHUNK)) }));
+      expect(h.ws.sent.filter((m) => m.type === 'error')).toEqual([]);
+      expect(await h.violations()).toEqual([]);
+    });
+
+    it('a close after the outcome publishes nothing more and releases the lock once', async () => {
+      const h = harness({ size: 10 });
+      await h.session.start();
+      h.upload(randomBytes(10));
+      await h.settled();
+      await until(() => h.lock.release.mock.calls.length > 0);
+      expect(h.events.publish).not.toHaveBeenCalledWith(expect.objectContaining({ type: 'upload.disconnected' }));
+      expect(h.lock.release).toHaveBeenCalledTimes(1);
+    });
+
+    it('a socket closed while connecting does not start reading', async () => {
+      const h = harness({ size: CHUNK });
+      h.client.queryCommitted.mockImplementation(async () => (h.ws.close(1001), { done: false, committed: 0 }));
+      await h.session.start();
+      expect(h.ws.sent).toEqual([]);
+      expect(h.events.publish).not.toHaveBeenCalled();
+      expect(h.ws.listenerCount('message')).toBe(0);
+      expect(await until(() => h.lock.release.mock.calls.length > 0)).toBe(true);
+    });
+
+    it('a connect failure sends a storage error and keeps the upload', async () => {
+      const h = harness({ size: CHUNK });
+      h.pool.client.mockRejectedValue(new Error('mongo down'));
+      await h.session.start();
+      expect(h.ws.sent).toEqual([{ type: 'error', code: UploadErrorCode.STORAGE_ERROR, value: 'Something went wrong on our side; reconnect to resume the upload.' }]);
+      expect(h.ws.closeCode).toBe(1011);
+      expect(h.ledger.end).not.toHaveBeenCalled();
+      expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.failed', fileId: 'file-1', code: UploadErrorCode.STORAGE_ERROR });
+    });
   });
 });
