@@ -101,8 +101,11 @@ export class FakeSocket extends EventEmitter {
     if (this.isPaused || this.backlog.length) this.backlog.push([data, isBinary]);
     else this.emit('message', data, isBinary);
   }
+  /** A binary frame in memory of its own, as `ws` hands it over (the session may give it away to the hash thread). */
   frame(data: Buffer): void {
-    this.deliver(data, true);
+    const own = Buffer.allocUnsafeSlow(data.length);
+    data.copy(own);
+    this.deliver(own, true);
   }
   text(text: string): void {
     this.deliver(Buffer.from(text), false);
@@ -176,7 +179,9 @@ export class FakeUploader {
 /** What Drive does with one PUT. */
 export interface PutFault {
   /** `openPut` itself fails (e.g. the access token could not be refreshed). */
-  refuse?: DriveError;
+  refuse?: Error;
+  /** Drive forgets the session as this PUT starts: it is answered 404, and so is everything after on that session. */
+  lose?: boolean;
   /** Drive answers with `error` once `after` bytes of the body arrived (0: before any); it keeps `keep` of them (default: all). */
   fail?: { error: DriveError; after: number; keep?: number };
   /** At the end of the body Drive answers 308, having kept only this many bytes of it. */
@@ -327,6 +332,7 @@ export class FakePut {
     if (this.fault.hold) await new Promise<void>((r) => (this.released = r));
     if (this.settled) return;
     this.settle();
+    if (this.drive.sessions.get(this.uri)?.lost) return this.reject(driveError('not_found', { status: 404 }));
     const session = this.drive.store(this.uri, this.start, this.fault.keepOnly === undefined ? this.body : this.body.subarray(0, this.fault.keepOnly));
     if (session.held.length === this.total) this.resolve({ done: true, file: this.drive.fileOf(this.uri) });
     else this.resolve({ done: false, committed: session.held.length });
@@ -402,6 +408,7 @@ export class FakeDrive {
     if (this.puts.some((p) => p.uri === uri && !p.done)) this.violations.push(`PUT on ${uri} while another is open`);
     let fault = this.faults.shift() ?? {};
     if (fault.refuse) throw fault.refuse;
+    if (fault.lose) s.lost = true;
     if (s.lost) fault = { fail: { error: driveError('not_found', { status: 404 }), after: 0 } };
     else if (start !== s.held.length) this.violations.push(`PUT at ${start} while Drive holds ${s.held.length} on ${uri}`);
     if (total !== this.size || length <= 0 || start + length > total) this.violations.push(`PUT bytes ${start}+${length}/${total}`);
