@@ -1,113 +1,194 @@
 import { UploadErrorCode } from '@ddx/contracts';
 import { randomBytes } from 'node:crypto';
 
-import { CHUNK, harness, honestDrive, md5Hex, md5StateOf } from '../../testing/upload-socket-harness';
+import { CHUNK, digestOfState, driveError, harness, md5Hex, md5StateOf, md5Thread, PUT_SPAN, until } from '../../testing/upload-socket-harness';
+
+afterAll(() => md5Thread().stop());
+
+const URI = 'acc-1/session-1';
+const MISMATCH = { type: 'error', code: UploadErrorCode.CHECKSUM_MISMATCH, value: 'The stored file did not match what was sent. Please upload it again.' };
+const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
 /**
  * What the session promises about the bytes: the file Drive ends up with is
- * compared with what was sent (size and MD5), a resumed upload continues the
- * hash from the checkpoint matching Drive's offset, and a mismatch ends the
- * upload with CHECKSUM_MISMATCH and deletes the stored copy.
+ * compared with what was sent (size and MD5), bytes Drive lost are sent again
+ * from the last known hash state, a resumed upload hashes what Drive already
+ * holds instead of resending it, and a mismatch deletes the stored copy.
  */
 describe('UploadSocketSession integrity', () => {
-  it('completes a fresh upload with the MD5 Drive reports and tells the client each committed offset', async () => {
-    const data = randomBytes(2 * CHUNK + 100);
-    const h = harness({ size: data.length });
-    await h.session.start();
-    expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: 0, chunk_size: CHUNK, size: data.length });
-    expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.started', fileId: 'file-1', filename: 'f.bin', size: data.length, resumedAt: 0 });
-    h.sendAll(data);
-    expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
-    expect(h.ws.sent.filter((m) => m.type === 'progress')).toEqual([
-      { type: 'progress', value: Math.floor((100 * CHUNK) / data.length), offset: CHUNK },
-      { type: 'progress', value: Math.floor((200 * CHUNK) / data.length), offset: 2 * CHUNK },
-      { type: 'progress', value: 100, offset: data.length },
-    ]);
-    expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file', md5: md5Hex(data), sizeBytes: data.length });
-    expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.completed', fileId: 'file-1', filename: 'f.bin', size: data.length });
-    expect(h.pool.reportSuccess).toHaveBeenCalledWith('acc-1');
-    expect(h.ws.closeCode).toBe(1000);
-    expect(h.client.deleteFile).not.toHaveBeenCalled();
-    // The first chunk is the only one that may fail over; every PUT carries the file size.
-    expect(h.client.putChunk.mock.calls.map((c) => [c[0], c[1], (c[2] as Buffer).length, c[3]])).toEqual([
-      ['session-uri', 0, CHUNK, data.length],
-      ['session-uri', CHUNK, CHUNK, data.length],
-      ['session-uri', 2 * CHUNK, 100, data.length],
-    ]);
-  });
-
-  it('ends with CHECKSUM_MISMATCH and deletes the stored file when Drive holds other bytes', async () => {
-    const data = randomBytes(CHUNK + 10);
-    const drive = honestDrive(data.length);
-    const h = harness({
-      size: data.length,
-      put: async (uri, offset, body) => {
-        const r = await drive.put(uri, offset, body);
-        return r.done ? { done: true, file: { ...r.file, md5Checksum: md5Hex(Buffer.from('other')) } } : r;
-      },
+  describe('the stored file', () => {
+    it('ends with CHECKSUM_MISMATCH and deletes the stored file when Drive reports another MD5', async () => {
+      const data = randomBytes(PUT_SPAN + 10);
+      const h = harness({ size: data.length });
+      h.drive.reportMd5 = md5Hex(Buffer.from('other'));
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toEqual(MISMATCH);
+      expect(h.client.deleteFile).toHaveBeenCalledWith('drive-file-1');
+      expect(h.ledger.end).toHaveBeenCalledWith('file-1', 'failed', UploadErrorCode.CHECKSUM_MISMATCH);
+      expect(h.ledger.complete).not.toHaveBeenCalled();
+      expect(h.pool.reportSuccess).not.toHaveBeenCalled();
+      expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.failed', fileId: 'file-1', code: UploadErrorCode.CHECKSUM_MISMATCH });
+      expect(h.events.publish).not.toHaveBeenCalledWith(expect.objectContaining({ type: 'upload.completed' }));
+      expect(h.ws.messages('success')).toEqual([]);
+      expect(h.ws.closeCode).toBe(1011);
     });
-    await h.session.start();
-    h.sendAll(data);
-    expect(await h.settled()).toEqual({ type: 'error', code: UploadErrorCode.CHECKSUM_MISMATCH, value: 'The stored file did not match what was sent. Please upload it again.' });
-    expect(h.client.deleteFile).toHaveBeenCalledWith('drive-file');
-    expect(h.ledger.end).toHaveBeenCalledWith('file-1', 'failed', UploadErrorCode.CHECKSUM_MISMATCH);
-    expect(h.ledger.complete).not.toHaveBeenCalled();
-    expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.failed', fileId: 'file-1', code: UploadErrorCode.CHECKSUM_MISMATCH });
-    expect(h.ws.closeCode).toBe(1011);
+
+    it('ends with CHECKSUM_MISMATCH when the stored size differs, even with a matching MD5', async () => {
+      const data = randomBytes(CHUNK);
+      const h = harness({ size: data.length });
+      h.drive.reportSize = CHUNK + 1;
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toEqual(MISMATCH);
+      expect(h.client.deleteFile).toHaveBeenCalledWith('drive-file-1');
+      expect(h.ledger.end).toHaveBeenCalledWith('file-1', 'failed', UploadErrorCode.CHECKSUM_MISMATCH);
+    });
+
+    it('still reports the mismatch when deleting the stored copy fails', async () => {
+      const data = randomBytes(CHUNK);
+      const h = harness({ size: data.length });
+      h.drive.reportMd5 = 'x'.repeat(32);
+      h.client.deleteFile.mockRejectedValue(new Error('gone'));
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toEqual(MISMATCH);
+      expect(h.ledger.end).toHaveBeenCalledWith('file-1', 'failed', UploadErrorCode.CHECKSUM_MISMATCH);
+    });
+
+    it('records the MD5 it computed when Drive reports none', async () => {
+      const data = randomBytes(PUT_SPAN + 5);
+      const h = harness({ size: data.length });
+      h.drive.reportMd5 = null;
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toMatchObject({ type: 'success' });
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+    });
+
+    it('tells the client the upload is no longer active when the ledger refuses to complete it', async () => {
+      const data = randomBytes(10);
+      const h = harness({ size: data.length });
+      h.ledger.complete.mockResolvedValue(null);
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toEqual({ type: 'error', code: UploadErrorCode.UPLOAD_NOT_ACTIVE, value: 'This upload is no longer active.' });
+      expect(h.ws.closeCode).toBe(1008);
+      // Not ending the upload: whoever ended it already recorded how.
+      expect(h.ledger.end).not.toHaveBeenCalled();
+      expect(h.ws.messages('success')).toEqual([]);
+    });
+
+    it('a failing success report does not turn a stored file into an error', async () => {
+      const data = randomBytes(10);
+      const h = harness({ size: data.length });
+      h.pool.reportSuccess.mockRejectedValue(new Error('redis down'));
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toMatchObject({ type: 'success' });
+      expect(h.ws.messages('error')).toEqual([]);
+    });
   });
 
-  it('ends with CHECKSUM_MISMATCH when the stored size differs, even with a matching MD5', async () => {
-    const data = randomBytes(CHUNK);
-    const h = harness({ size: data.length, put: async () => ({ done: true, file: { id: 'drive-file', name: 'f', size: String(CHUNK + 1), md5Checksum: md5Hex(data) } as never }) });
-    await h.session.start();
-    h.sendAll(data);
-    expect(await h.settled()).toMatchObject({ type: 'error', code: UploadErrorCode.CHECKSUM_MISMATCH });
-    expect(h.client.deleteFile).toHaveBeenCalledWith('drive-file');
-  });
+  describe('bytes Drive lost on the way', () => {
+    it('a long request cut in the middle: Drive is asked, the client rewound to the last known state, and the file completes byte for byte', async () => {
+      const data = randomBytes(3 * PUT_SPAN);
+      const h = harness({ size: data.length });
+      // The second request breaks 2.5 frames in; Drive keeps 2000 of its bytes (a prefix of what it received).
+      h.drive.faults.push({}, { fail: { error: driveError('transient'), after: 2560, keep: 2000 } });
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+      // Drive holds 6096: the last hash state at or before it is the frame end 5120.
+      expect(h.ws.messages('rewind')).toEqual([{ type: 'rewind', offset: PUT_SPAN + CHUNK, reason: 'STORAGE_RETRY' }]);
+      expect(h.client.openPut.mock.calls).toEqual([
+        [URI, 0, PUT_SPAN, data.length],
+        [URI, PUT_SPAN, PUT_SPAN, data.length],
+        [URI, PUT_SPAN + 2000, PUT_SPAN, data.length],
+        [URI, 2 * PUT_SPAN + 2000, PUT_SPAN - 2000, data.length],
+      ]);
+      expect(h.client.queryCommitted).toHaveBeenCalledTimes(2);
+      expect(h.drive.held(URI).equals(data)).toBe(true);
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+      expect(h.ws.messages('error')).toEqual([]);
+      // The point resumed from is saved as the new request opens.
+      const saved = h.files.saveProgress.mock.calls.map((c) => c[1].committedBytes);
+      expect(saved).toEqual([0, PUT_SPAN, PUT_SPAN + 2000, 2 * PUT_SPAN + 2000]);
+      expect(await h.violations()).toEqual([]);
+    });
 
-  it('still reports the mismatch when deleting the stored copy fails', async () => {
-    const data = randomBytes(CHUNK);
-    const h = harness({ size: data.length, put: async () => ({ done: true, file: { id: 'drive-file', name: 'f', size: String(CHUNK), md5Checksum: 'x'.repeat(32) } as never }) });
-    h.client.deleteFile.mockRejectedValue(new Error('gone'));
-    await h.session.start();
-    h.sendAll(data);
-    expect(await h.settled()).toMatchObject({ type: 'error', code: UploadErrorCode.CHECKSUM_MISMATCH });
-  });
+    it('Drive keeping less than a whole request sends the client back and completes the file', async () => {
+      const data = randomBytes(2 * PUT_SPAN);
+      const h = harness({ size: data.length });
+      h.drive.faults.push({ keepOnly: 3000 });
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toMatchObject({ type: 'success' });
+      expect(h.ws.messages('rewind')).toEqual([{ type: 'rewind', offset: 2 * CHUNK, reason: 'STORAGE_RETRY' }]);
+      expect(h.ws.messages('progress')[0]).toEqual({ type: 'progress', value: Math.floor((100 * (3000 + PUT_SPAN)) / data.length), offset: 3000 + PUT_SPAN });
+      expect(h.drive.held(URI).equals(data)).toBe(true);
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+      expect(await h.violations()).toEqual([]);
+    });
 
-  it('records the MD5 it computed when Drive reports none', async () => {
-    const data = randomBytes(CHUNK + 5);
-    const h = harness({ size: data.length, put: async (_u, offset, body) => (offset + body.length === data.length ? { done: true, file: { id: 'd', name: 'f', size: String(data.length) } as never } : { done: false, committed: offset + body.length }) });
-    await h.session.start();
-    h.sendAll(data);
-    expect(await h.settled()).toMatchObject({ type: 'success' });
-    expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'd', md5: md5Hex(data), sizeBytes: data.length });
-  });
-
-  it('tells the client the upload is no longer active when the ledger refuses to complete it', async () => {
-    const data = randomBytes(10);
-    const h = harness({ size: data.length });
-    h.ledger.complete.mockResolvedValue(null);
-    await h.session.start();
-    h.sendAll(data);
-    expect(await h.settled()).toEqual({ type: 'error', code: UploadErrorCode.UPLOAD_NOT_ACTIVE, value: 'This upload is no longer active.' });
-    expect(h.ws.closeCode).toBe(1008);
-    // Not ending the upload: whoever ended it already recorded how.
-    expect(h.ledger.end).not.toHaveBeenCalled();
-  });
-
-  it('a failing success report does not turn a stored file into an error', async () => {
-    const data = randomBytes(10);
-    const h = harness({ size: data.length });
-    h.pool.reportSuccess.mockRejectedValue(new Error('redis down'));
-    await h.session.start();
-    h.sendAll(data);
-    expect(await h.settled()).toMatchObject({ type: 'success' });
+    // Known defect (fails today): a Drive request that breaks (or is refused) before most of its
+    // body was written is only noticed once the whole declared length has been written. A client
+    // keeping the send window stops two frames after the last `received`, so the rest of the body
+    // never comes and the upload stalls with no message. Real requests are 16 frames long.
+    it.failing('a request cut in its first frames is noticed without waiting for the rest of its body', async () => {
+      const data = randomBytes(2 * PUT_SPAN);
+      const h = harness({ size: data.length });
+      h.drive.faults.push({ fail: { error: driveError('transient'), after: 500 } });
+      await h.session.start();
+      h.upload(data);
+      try {
+        expect(await h.settled()).toMatchObject({ type: 'success' });
+        expect(h.drive.held(URI).equals(data)).toBe(true);
+      } finally {
+        h.ws.close(1006);
+      }
+    });
   });
 
   describe('resuming from a checkpoint', () => {
-    const data = randomBytes(4 * CHUNK);
-    /** A checkpoint of three offsets, as saved while the chunk 1024–2048 was in flight and 2048–3072 was queued. */
-    async function checkpoint() {
+    const data = randomBytes(3 * PUT_SPAN);
+
+    it('hashes the bytes Drive holds beyond the checkpoint instead of sending them again', async () => {
+      const driveAt = PUT_SPAN + 1500;
+      const h = harness({ size: data.length, held: data.subarray(0, driveAt), file: { committedBytes: PUT_SPAN, md5State: await md5StateOf(data.subarray(0, PUT_SPAN)) } });
+      await h.session.start();
+      expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: PUT_SPAN, chunk_size: CHUNK, size: data.length });
+      expect(h.events.publish).toHaveBeenCalledWith({ type: 'upload.started', fileId: 'file-1', filename: 'f.bin', size: data.length, resumedAt: PUT_SPAN });
+      h.upload(data);
+      expect(await h.settled()).toMatchObject({ type: 'success' });
+      expect(h.client.openPut.mock.calls[0]).toEqual([URI, driveAt, PUT_SPAN, data.length]);
+      expect(h.ws.messages('received').slice(0, 3)).toEqual([
+        { type: 'received', offset: PUT_SPAN + CHUNK },
+        { type: 'received', offset: driveAt },
+        { type: 'received', offset: PUT_SPAN + 2 * CHUNK },
+      ]);
+      expect(h.drive.held(URI).equals(data)).toBe(true);
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+      // The checkpoint moves to where Drive was once the first request opens there.
+      const first = h.files.saveProgress.mock.calls[0]?.[1];
+      expect(first?.committedBytes).toBe(driveAt);
+      expect(await digestOfState(first?.md5State ?? null)).toBe(md5Hex(data.subarray(0, driveAt)));
+      expect(await h.violations()).toEqual([]);
+    });
+
+    it('a checkpoint exactly at Drive\'s offset sends nothing twice', async () => {
+      const h = harness({ size: data.length, held: data.subarray(0, PUT_SPAN), file: { committedBytes: PUT_SPAN, md5State: await md5StateOf(data.subarray(0, PUT_SPAN)) } });
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toMatchObject({ type: 'success' });
+      expect(h.client.openPut.mock.calls[0]).toEqual([URI, PUT_SPAN, PUT_SPAN, data.length]);
+      // Already saved there: the next save is the next request end.
+      expect(h.files.saveProgress.mock.calls[0]?.[1]).toMatchObject({ committedBytes: 2 * PUT_SPAN });
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+    });
+
+    /** Saved offsets CHUNK, 2·CHUNK and 3·CHUNK (the fields of older checkpoints included). */
+    async function threeStates(overrides: Record<string, unknown> = {}) {
       return {
         committedBytes: CHUNK,
         md5State: await md5StateOf(data.subarray(0, CHUNK)),
@@ -115,75 +196,59 @@ describe('UploadSocketSession integrity', () => {
         pendingMd5State: await md5StateOf(data.subarray(0, 2 * CHUNK)),
         nextEnd: 3 * CHUNK,
         nextMd5State: await md5StateOf(data.subarray(0, 3 * CHUNK)),
+        ...overrides,
       };
     }
 
     it.each([
-      ['the committed offset', CHUNK],
-      ['the pending chunk end', 2 * CHUNK],
-      ['the next chunk end', 3 * CHUNK],
-    ])('continues the hash from the state saved for %s', async (_what, at) => {
-      const drive = honestDrive(data.length, data.subarray(0, at));
-      const h = harness({ size: data.length, committed: at, file: await checkpoint(), put: drive.put });
+      ['Drive before every saved offset', CHUNK - 1, {}, 0],
+      ['Drive at the committed offset', CHUNK, {}, CHUNK],
+      ['Drive between pendingEnd and nextEnd', 2 * CHUNK + 500, {}, 2 * CHUNK],
+      ['Drive at nextEnd', 3 * CHUNK, {}, 3 * CHUNK],
+      ['Drive beyond every saved offset', 3 * CHUNK + 1, {}, 3 * CHUNK],
+      ['nextEnd without a state', 3 * CHUNK, { nextMd5State: null }, 2 * CHUNK],
+      ['pendingEnd without an offset', 2 * CHUNK + 500, { pendingEnd: null }, CHUNK],
+      ['only md5State', 2 * CHUNK + 500, { pendingEnd: null, pendingMd5State: null, nextEnd: null, nextMd5State: null }, CHUNK],
+      ['md5State empty', CHUNK, { md5State: '' }, 0],
+    ])('resumes at the best saved state at or before what Drive holds (%s)', async (_what, driveAt, overrides, readyAt) => {
+      const h = harness({ size: data.length, held: data.subarray(0, driveAt), file: await threeStates(overrides) });
       await h.session.start();
-      expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: at, chunk_size: CHUNK, size: data.length });
-      expect(h.events.publish).toHaveBeenCalledWith(expect.objectContaining({ type: 'upload.started', resumedAt: at }));
-      h.sendAll(data, at);
+      expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: readyAt, chunk_size: CHUNK, size: data.length });
+      h.upload(data);
       expect(await h.settled()).toMatchObject({ type: 'success' });
-      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', expect.objectContaining({ md5: md5Hex(data) }));
-      expect(h.client.putChunk.mock.calls[0]?.[1]).toBe(at);
+      expect(h.client.openPut.mock.calls[0]?.[1]).toBe(driveAt);
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+      expect(await h.violations()).toEqual([]);
     });
 
-    it('catches bytes that differ from the ones hashed before the reconnect', async () => {
-      // Drive holds other bytes before the checkpoint than the ones the hash covers.
+    it('catches bytes Drive holds that differ from the ones hashed before the reconnect', async () => {
       const other = Buffer.concat([randomBytes(2 * CHUNK), data.subarray(2 * CHUNK)]);
-      const drive = honestDrive(data.length, other.subarray(0, 2 * CHUNK));
-      const h = harness({ size: data.length, committed: 2 * CHUNK, file: await checkpoint(), put: drive.put });
+      const h = harness({ size: data.length, held: other.subarray(0, 2 * CHUNK), file: await threeStates() });
       await h.session.start();
-      h.sendAll(data, 2 * CHUNK);
-      expect(await h.settled()).toMatchObject({ type: 'error', code: UploadErrorCode.CHECKSUM_MISMATCH });
+      h.upload(data);
+      expect(await h.settled()).toEqual(MISMATCH);
+      expect(h.client.deleteFile).toHaveBeenCalledWith('drive-file-1');
     });
 
-    it.each([
-      ['md5State', CHUNK],
-      ['pendingMd5State', 2 * CHUNK],
-      ['nextMd5State', 3 * CHUNK],
-    ])('without %s for Drive offset %i, only the size is checked', async (field, at) => {
-      const drive = honestDrive(data.length, data.subarray(0, at));
-      const h = harness({
-        size: data.length,
-        committed: at,
-        file: { ...(await checkpoint()), [field]: null },
-        put: async (u, o, b) => {
-          const r = await drive.put(u, o, b);
-          // Drive's MD5 cannot be checked against a hash that was lost.
-          return r.done ? { done: true, file: { ...r.file, md5Checksum: 'f'.repeat(32) } } : r;
-        },
-      });
-      await h.session.start();
-      h.sendAll(data, at);
-      expect(await h.settled()).toMatchObject({ type: 'success' });
-      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', expect.objectContaining({ md5: 'f'.repeat(32) }));
-    });
+    it('with no saved state, hashes everything Drive holds from byte 0 and still checks the whole file', async () => {
+      const other = Buffer.concat([randomBytes(100), data.subarray(100)]);
+      const good = harness({ size: data.length, held: data.subarray(0, 2500) });
+      await good.session.start();
+      expect(good.ws.sent[0]).toMatchObject({ type: 'ready', offset: 0 });
+      good.upload(data);
+      expect(await good.settled()).toMatchObject({ type: 'success' });
+      expect(good.client.openPut.mock.calls[0]).toEqual([URI, 2500, PUT_SPAN, data.length]);
+      expect(good.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
 
-    it('with no state for the offset Drive is at, only the size is checked', async () => {
-      const drive = honestDrive(data.length, data.subarray(0, CHUNK + 1));
-      const h = harness({ size: data.length, committed: CHUNK + 1, file: await checkpoint(), put: drive.put });
-      h.client.putChunk.mockImplementation(async (u: string, o: number, b: Buffer) => {
-        const r = await drive.put(u, o, b);
-        return r.done ? { done: true, file: { ...r.file, md5Checksum: 'e'.repeat(32) } } : r;
-      });
-      await h.session.start();
-      expect(h.ws.sent[0]).toMatchObject({ type: 'ready', offset: CHUNK + 1 });
-      h.sendAll(Buffer.concat([Buffer.alloc(CHUNK + 1), data.subarray(CHUNK + 1)]), CHUNK + 1);
-      expect(await h.settled()).toMatchObject({ type: 'success' });
-      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', expect.objectContaining({ md5: 'e'.repeat(32) }));
+      const bad = harness({ size: data.length, held: other.subarray(0, 2500) });
+      await bad.session.start();
+      bad.upload(data);
+      expect(await bad.settled()).toEqual(MISMATCH);
     });
   });
 
   describe('Drive already holding the whole file (a lost success)', () => {
     const data = randomBytes(3 * CHUNK);
-    const stored = (md5: string) => ({ done: true as const, file: { id: 'drive-file', name: 'f', size: String(data.length), md5Checksum: md5 } as never });
 
     it.each([
       ['nextEnd', { nextEnd: 3 * CHUNK, nextMd5State: 'FULL', pendingEnd: 2 * CHUNK, pendingMd5State: 'PART', committedBytes: CHUNK, md5State: 'PART' }],
@@ -194,58 +259,80 @@ describe('UploadSocketSession integrity', () => {
       const part = await md5StateOf(data.subarray(0, CHUNK));
       const file = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v === 'FULL' ? full : v === 'PART' ? part : v]));
 
-      const good = harness({ size: data.length, file });
-      good.client.queryCommitted.mockResolvedValue(stored(md5Hex(data)));
+      const good = harness({ size: data.length, held: data, file });
       await good.session.start();
       expect(good.ws.sent[0]).toEqual({ type: 'ready', offset: data.length, chunk_size: CHUNK, size: data.length });
-      expect(await good.settled()).toMatchObject({ type: 'success' });
-      expect(good.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file', md5: md5Hex(data), sizeBytes: data.length });
-      expect(good.client.putChunk).not.toHaveBeenCalled();
+      expect(await good.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+      expect(good.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+      expect(good.client.openPut).not.toHaveBeenCalled();
+      expect(good.events.publish).toHaveBeenCalledWith({ type: 'upload.completed', fileId: 'file-1', filename: 'f.bin', size: data.length });
 
-      const bad = harness({ size: data.length, file });
-      bad.client.queryCommitted.mockResolvedValue(stored(md5Hex(data.subarray(1))));
+      const bad = harness({ size: data.length, held: data, file });
+      bad.drive.reportMd5 = md5Hex(data.subarray(1));
       await bad.session.start();
-      expect(await bad.settled()).toMatchObject({ type: 'error', code: UploadErrorCode.CHECKSUM_MISMATCH });
+      expect(await bad.settled()).toEqual(MISMATCH);
+      expect(bad.client.deleteFile).toHaveBeenCalledWith('drive-file-1');
     });
 
     it('with no state at the file size, accepts the size alone', async () => {
-      const h = harness({ size: data.length, file: { committedBytes: CHUNK, md5State: await md5StateOf(data.subarray(0, CHUNK)), pendingEnd: 2 * CHUNK, pendingMd5State: 'x', nextEnd: null, nextMd5State: null } });
-      h.client.queryCommitted.mockResolvedValue(stored('a'.repeat(32)));
+      const h = harness({ size: data.length, held: data, file: { committedBytes: CHUNK, md5State: await md5StateOf(data.subarray(0, CHUNK)), pendingEnd: 2 * CHUNK, pendingMd5State: 'x', nextEnd: null, nextMd5State: null } });
+      h.drive.reportMd5 = 'a'.repeat(32);
       await h.session.start();
       expect(await h.settled()).toMatchObject({ type: 'success' });
-      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', expect.objectContaining({ md5: 'a'.repeat(32) }));
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: 'a'.repeat(32), sizeBytes: data.length });
+    });
+
+    it('with a wrong size, is a mismatch even without a state', async () => {
+      const h = harness({ size: data.length, held: data });
+      h.drive.reportSize = data.length - 1;
+      await h.session.start();
+      expect(await h.settled()).toEqual(MISMATCH);
     });
 
     it('with no MD5 from Drive and no saved state, records an empty MD5', async () => {
-      const h = harness({ size: data.length });
-      h.client.queryCommitted.mockResolvedValue({ done: true, file: { id: 'drive-file', name: 'f', size: String(data.length) } });
+      const h = harness({ size: data.length, held: data });
+      h.drive.reportMd5 = null;
       await h.session.start();
       expect(await h.settled()).toMatchObject({ type: 'success' });
-      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', expect.objectContaining({ md5: '' }));
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: '', sizeBytes: data.length });
     });
   });
 
   describe('an empty file', () => {
-    it('is finished with one empty PUT and the MD5 of nothing', async () => {
-      const h = harness({ size: 0, put: async () => ({ done: true, file: { id: 'e', name: 'f', size: '0', md5Checksum: 'd41d8cd98f00b204e9800998ecf8427e' } as never }) });
+    it('is finished by the status query with the MD5 of nothing', async () => {
+      const h = harness({ size: 0 });
       await h.session.start();
-      expect(await h.settled()).toMatchObject({ type: 'success' });
-      expect(h.client.putChunk).toHaveBeenCalledWith('session-uri', 0, Buffer.alloc(0), 0);
-      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'e', md5: 'd41d8cd98f00b204e9800998ecf8427e', sizeBytes: 0 });
+      expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+      expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 0 });
+      expect(h.client.openPut).not.toHaveBeenCalled();
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: EMPTY_MD5, sizeBytes: 0 });
     });
 
     it('is a mismatch when Drive stores something else for it', async () => {
-      const h = harness({ size: 0, put: async () => ({ done: true, file: { id: 'e', name: 'f', size: '0', md5Checksum: '0'.repeat(32) } as never }) });
+      const h = harness({ size: 0 });
+      h.drive.reportMd5 = '0'.repeat(32);
       await h.session.start();
-      expect(await h.settled()).toMatchObject({ type: 'error', code: UploadErrorCode.CHECKSUM_MISMATCH });
+      expect(await h.settled()).toEqual(MISMATCH);
+    });
+
+    it('finished by the second status query is compared with the MD5 of nothing', async () => {
+      const h = harness({ size: 0 });
+      h.client.queryCommitted.mockResolvedValueOnce({ done: false, committed: 0 });
+      h.drive.reportMd5 = '0'.repeat(32);
+      await h.session.start();
+      expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 0 });
+      expect(await h.settled()).toEqual(MISMATCH);
+      expect(h.client.queryCommitted).toHaveBeenCalledTimes(2);
     });
 
     it('is a storage error when Drive does not finish it', async () => {
-      const h = harness({ size: 0, put: async () => ({ done: false, committed: 0 }) });
+      const h = harness({ size: 0 });
+      h.client.queryCommitted.mockResolvedValue({ done: false, committed: 0 });
       await h.session.start();
       expect(await h.settled()).toEqual({ type: 'error', code: UploadErrorCode.STORAGE_ERROR, value: 'Storage did not accept the empty file.' });
       expect(h.ws.closeCode).toBe(1011);
       expect(h.ledger.end).not.toHaveBeenCalled();
+      expect(await until(() => h.lock.release.mock.calls.length > 0)).toBe(true);
     });
   });
 });
