@@ -22,7 +22,7 @@ export interface WsUploadResult {
 /**
  * A protocol client of the api, as the SPA does it: POST initiate, a socket
  * ticket (upload token in X-Upload-Token), then the WebSocket with chunk_size binary frames read from disk (one slice ahead),
- * at most 2 frames beyond the last `progress` (docs/upload-protocol.md).
+ * at most 2 frames beyond the last `received`, answering `rewind` with `resume` (docs/upload-protocol.md).
  */
 export class ApiClient {
   constructor(
@@ -52,8 +52,8 @@ export class ApiClient {
     let reader: SliceReader | undefined;
     try {
       const successAt = await new Promise<number>((resolve, reject) => {
-        let next = -1;
-        let acked = 0;
+        let next = -1; // where the next frame starts (-1 before `ready`)
+        let received = 0;
         let chunk = init.chunk_size;
         let pumping = false;
         let done = false;
@@ -63,15 +63,20 @@ export class ApiClient {
           ws.terminate();
           reject(e);
         };
+        // Window: at most `window` frames beyond the server's last `received` offset (or the
+        // `ready`/`rewind` one). The server says `received` as it passes bytes on to Drive,
+        // so this keeps pace with Drive; `progress` moves once per Drive request and plays no part.
         const pump = async () => {
           if (pumping) return;
           pumping = true;
           try {
-            while (next >= 0 && next < size && next - acked < window * chunk && ws.isOpen) {
+            while (next >= 0 && next < size && next - received < window * chunk && ws.isOpen) {
               reader ??= await SliceReader.open(path, size, chunk);
-              const frame = await reader.slice(next);
-              next += frame.length;
+              const start = next;
+              const frame = await reader.slice(start);
+              if (next !== start) continue; // a rewind came while reading: this frame no longer starts where the server counts
               ws.sendBinary(frame);
+              next = start + frame.length;
             }
           } catch (e) {
             fail(e as Error);
@@ -84,10 +89,16 @@ export class ApiClient {
           const msg = JSON.parse(raw.toString('utf8')) as { type: string; offset?: number; chunk_size?: number; code?: string; value?: string };
           if (msg.type === 'ready') {
             chunk = msg.chunk_size ?? chunk;
-            next = acked = msg.offset ?? 0;
+            next = received = msg.offset ?? 0;
             void pump();
-          } else if (msg.type === 'progress') {
-            acked = msg.offset ?? acked;
+          } else if (msg.type === 'received') {
+            received = Math.max(received, msg.offset ?? received);
+            void pump();
+          } else if (msg.type === 'rewind') {
+            // Every frame after the offset was dropped: answer before any frame, then send again from there.
+            const offset = msg.offset ?? 0;
+            ws.sendText(JSON.stringify({ type: 'resume', offset }));
+            next = received = offset;
             void pump();
           } else if (msg.type === 'success') {
             done = true;
