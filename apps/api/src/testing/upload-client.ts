@@ -28,6 +28,8 @@ export interface UploadClientOptions {
   headers?: Record<string, string>;
   /** Answer `rewind` with `resume` (the protocol); false plays an old client that ignores it. */
   followRewind?: boolean;
+  /** Called each time the server has taken one more whole frame, with the count so far. */
+  onFrameTaken?: (framesTaken: number) => void;
 }
 
 /** POST /upload/:file_id/ticket with the upload token in its header: the ticket, or the API's refusal. */
@@ -89,6 +91,7 @@ export function runUploadSocket(url: string, data: Buffer, options: UploadClient
     while (frameEnds.length && (frameEnds[0] as number) <= taken) {
       frameEnds.shift();
       framesTaken++;
+      options.onFrameTaken?.(framesTaken);
       if (options.cancelAfterFrames !== undefined && framesTaken === options.cancelAfterFrames) {
         stopped = true;
         ws.send(JSON.stringify({ type: 'cancel' }));

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -8,8 +8,15 @@ import { Worker } from 'node:worker_threads';
  * replica continue a hash where another one stopped.
  *
  * One thread serves every upload of the process; each upload is a stream of
- * ordered requests, so a state always belongs to an exact offset.
+ * ordered requests, so a state always belongs to an exact offset. Bytes reach
+ * it through a few shared buffers reused for the life of the process (a copy
+ * of 4 MiB costs well under a millisecond), so its memory stays fixed
+ * whatever passes through — handing over each frame instead would leave the
+ * thread's garbage collector to free tens of MiB at its own pace.
  */
+const SLOT_BYTES = 4 * 1024 * 1024;
+const SLOTS = 8;
+
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createMD5 } = require('hash-wasm');
@@ -26,7 +33,7 @@ parentPort.on('message', (m) => {
         streams.set(m.stream, h);
         parentPort.postMessage({ id: m.id });
       } else if (m.op === 'update') {
-        h.update(new Uint8Array(m.data, m.offset, m.length));
+        h.update(new Uint8Array(m.slot, 0, m.length));
         parentPort.postMessage({ id: m.id, state: Buffer.from(h.save()).toString('base64') });
       } else if (m.op === 'digest') {
         const saved = h.save();
@@ -52,17 +59,25 @@ interface Answer {
 }
 
 @Injectable()
-export class Md5Thread implements OnModuleDestroy {
+export class Md5Thread implements OnApplicationBootstrap, OnModuleDestroy {
   private worker: Worker | null = null;
   private nextId = 1;
   private nextStream = 1;
   private readonly waiting = new Map<number, { resolve: (a: Answer) => void; reject: (e: Error) => void }>();
+  private readonly slots: SharedArrayBuffer[] = [];
+  private readonly freeSlots: SharedArrayBuffer[] = [];
+  private readonly slotWaiters: Array<(slot: SharedArrayBuffer) => void> = [];
 
   /** A hash starting from `state` (a saved state), or from nothing. */
   async open(state?: string | null): Promise<Md5Stream> {
     const stream = this.nextStream++;
     await this.request({ op: 'open', stream, state: state ?? null });
     return new Md5Stream(this, stream);
+  }
+
+  /** Started with the app, so that its memory is part of the process's base, not of the first upload. */
+  onApplicationBootstrap(): void {
+    this.thread();
   }
 
   onModuleDestroy(): Promise<void> {
@@ -76,13 +91,47 @@ export class Md5Thread implements OnModuleDestroy {
     await w?.terminate();
   }
 
+  /** @internal Hashes `bytes` into `stream` through a shared buffer; the saved state after them. */
+  async update(stream: number, bytes: Uint8Array): Promise<string> {
+    let state = '';
+    for (let at = 0; at < bytes.length || at === 0; at += SLOT_BYTES) {
+      const part = bytes.subarray(at, at + SLOT_BYTES);
+      const slot = await this.takeSlot();
+      try {
+        new Uint8Array(slot).set(part);
+        state = (await this.request({ op: 'update', stream, slot, length: part.length })).state as string;
+      } finally {
+        this.giveSlot(slot);
+      }
+      if (bytes.length === 0) break;
+    }
+    return state;
+  }
+
+  private takeSlot(): Promise<SharedArrayBuffer> {
+    const free = this.freeSlots.pop();
+    if (free) return Promise.resolve(free);
+    if (this.slots.length < SLOTS) {
+      const slot = new SharedArrayBuffer(SLOT_BYTES);
+      this.slots.push(slot);
+      return Promise.resolve(slot);
+    }
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private giveSlot(slot: SharedArrayBuffer): void {
+    const waiter = this.slotWaiters.shift();
+    if (waiter) waiter(slot);
+    else this.freeSlots.push(slot);
+  }
+
   /** @internal */
-  request(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Answer> {
+  request(message: Record<string, unknown>): Promise<Answer> {
     const worker = this.thread();
     const id = this.nextId++;
     return new Promise<Answer>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id }, transfer);
+      worker.postMessage({ ...message, id });
     }).then((a) => {
       if (a.error) throw new Error(`MD5 thread: ${a.error}`);
       return a;
@@ -117,16 +166,9 @@ export class Md5Stream {
     private readonly stream: number,
   ) {}
 
-  /**
-   * Hashes `bytes` and resolves with the saved state after them. The bytes are
-   * handed to the thread without a copy when they own their memory: the caller
-   * must not use them afterwards.
-   */
-  async update(bytes: Buffer): Promise<string> {
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-    const data = whole ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    const answer = await this.thread.request({ op: 'update', stream: this.stream, data, offset: 0, length: bytes.byteLength }, [data as ArrayBuffer]);
-    return answer.state as string;
+  /** Hashes `bytes` (copied: the caller keeps them) and resolves with the saved state after them. */
+  update(bytes: Uint8Array): Promise<string> {
+    return this.thread.update(this.stream, bytes);
   }
 
   /** The MD5 (hex) of everything hashed so far; the hash goes on. */

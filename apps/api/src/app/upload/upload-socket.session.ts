@@ -38,8 +38,6 @@ class SessionEnd extends Error {
 }
 
 const WS_CLOSED = 3;
-/** Bytes per Drive request: long enough to hide the round trip to Drive, a multiple of 256 KiB. */
-export const UPLOAD_PUT_SPAN = 64 * 1024 * 1024;
 /** Drive sessions replaced in one socket's life before it gives up (a session Drive keeps forgetting is not a passing fault). */
 const MAX_SESSION_RESTARTS = 3;
 
@@ -96,6 +94,8 @@ export class UploadSocketSession {
   private sessionEpoch = 0;
   /** Bytes written to Drive's socket (what `received` last said). */
   private flushedTo = 0;
+  /** Settles when the last write so far has left (or failed). */
+  private lastFlush: Promise<void> = Promise.resolve();
   private failuresInARow = 0;
   private restarts = 0;
   private pumping: Promise<void> | null = null;
@@ -163,7 +163,7 @@ export class UploadSocketSession {
     }
     this.inbox.push({ start: this.nextFrameStart, bytes: frame });
     this.nextFrameStart += frame.length;
-    if (this.inbox.length > UPLOAD_MAX_FRAMES_IN_FLIGHT) this.ws.pause();
+    if (this.inbox.length >= UPLOAD_MAX_FRAMES_IN_FLIGHT) this.ws.pause();
     this.kick();
   }
 
@@ -205,8 +205,10 @@ export class UploadSocketSession {
         if (piece.start < this.driveCommitted) {
           // Drive holds these bytes already: they only complete the hash.
           const n = Math.min(piece.bytes.length, this.driveCommitted - piece.start);
-          await this.hashPiece(piece.start, piece.bytes.subarray(0, n));
+          await this.hashRoom();
+          const bytes = piece.bytes.subarray(0, n);
           this.consume(n);
+          if (!this.hashPiece(piece.start, bytes)) return;
           this.send({ type: 'received', offset: piece.start + n });
           continue;
         }
@@ -215,16 +217,21 @@ export class UploadSocketSession {
         if (!put) continue; // a rewind replaced the request
         const n = Math.min(piece.bytes.length, put.remaining);
         const bytes = piece.bytes.subarray(0, n);
-        const end = piece.start + n;
-        await this.hashPiece(piece.start, bytes);
+        const start = piece.start;
+        const end = start + n;
+        await this.hashRoom();
         const epoch = this.epoch;
+        this.consume(n);
+        // Hashed once the bytes have left, so that the hash never holds up the request.
+        let flushed!: () => void;
+        this.lastFlush = new Promise<void>((r) => (flushed = r));
         const more = put.write(bytes, (err) => {
+          flushed();
           if (err || epoch !== this.epoch) return;
           this.flushedTo = end;
-          this.send({ type: 'received', offset: end });
+          if (this.hashPiece(start, bytes)) this.send({ type: 'received', offset: end });
         });
-        this.consume(n);
-        if (this.inbox.length <= UPLOAD_MAX_FRAMES_IN_FLIGHT && this.ws.isPaused) this.ws.resume();
+        if (this.inbox.length < UPLOAD_MAX_FRAMES_IN_FLIGHT && this.ws.isPaused) this.ws.resume();
         if (put.remaining === 0) await this.settlePut();
         else if (!more) await new Promise<void>((r) => put.onDrain(r));
       }
@@ -237,19 +244,27 @@ export class UploadSocketSession {
     const head = this.inbox[0] as Piece;
     if (n === head.bytes.length) this.inbox.shift();
     else this.inbox[0] = { start: head.start + n, bytes: head.bytes.subarray(n) };
-    if (this.inbox.length <= UPLOAD_MAX_FRAMES_IN_FLIGHT && this.ws.isPaused && !this.closed) this.ws.resume();
+    if (this.inbox.length < UPLOAD_MAX_FRAMES_IN_FLIGHT && this.ws.isPaused && !this.closed) this.ws.resume();
   }
 
-  /** Queues a copy of `bytes` (at `start`) on the hash thread, keeping at most a few pieces in flight. */
-  private async hashPiece(start: number, bytes: Buffer): Promise<void> {
-    if (start !== this.hashedTo) throw new Error(`hash out of order: ${start} after ${this.hashedTo}`);
-    while (this.hashing.length > UPLOAD_MAX_FRAMES_IN_FLIGHT) await this.hashing.shift();
+  /** Waits while the hash thread has more than a few pieces to hash. */
+  private async hashRoom(): Promise<void> {
+    while (this.hashing.length > 1) await this.hashing.shift();
+  }
+
+  /** Hands `bytes` (at `start`) to the hash thread. False if they are not the next bytes. */
+  private hashPiece(start: number, bytes: Buffer): boolean {
+    if (start !== this.hashedTo) {
+      void this.fail(new Error(`hash out of order: ${start} after ${this.hashedTo}`));
+      return false;
+    }
     const end = start + bytes.length;
-    const state = this.hash.update(Buffer.from(bytes));
+    const state = this.hash.update(bytes);
     state.catch(() => undefined); // awaited where it is needed
     this.states.set(end, state);
     this.hashing.push(state.catch(() => undefined));
     this.hashedTo = end;
+    return true;
   }
 
   private async openPut(): Promise<void> {
@@ -267,6 +282,7 @@ export class UploadSocketSession {
     let answer: ChunkResult;
     try {
       answer = await put.result;
+      await this.lastFlush; // the last bytes' write callback (and so their hash) may come after Drive's answer
     } catch (e) {
       this.put = null;
       return this.recover(e);

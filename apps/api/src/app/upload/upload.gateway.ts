@@ -1,4 +1,5 @@
 import { ErrorCode, UPLOAD_CHUNK_SIZE, UploadErrorCode, WS_UPLOAD_PREFIX } from '@ddx/contracts';
+import { AppConfig } from '@ddx/server-config';
 import { FileRepository, SecretBox } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
 import { LiveEventsPublisher, REDIS } from '@ddx/server-queue';
@@ -16,7 +17,7 @@ import { UploadTicketService } from '../ws-tickets/upload-ticket.service';
 import { WsTicketStore } from '../ws-tickets/ws-ticket.store';
 import { Md5Thread } from './md5-thread';
 import { UploadLock } from './upload-lock';
-import { UPLOAD_PUT_SPAN, UploadSocketSession } from './upload-socket.session';
+import { UploadSocketSession } from './upload-socket.session';
 
 /**
  * `WS /ws_api/upload/:file_id?ticket=…` — see docs/upload-protocol.md. The
@@ -43,6 +44,7 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
     private readonly access: UploadTicketService,
     private readonly revocations: PrincipalRevocations,
     private readonly md5: Md5Thread,
+    private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -103,7 +105,7 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
       events: this.events,
       md5: this.md5,
       chunkSize: UPLOAD_CHUNK_SIZE,
-      putSpan: UPLOAD_PUT_SPAN,
+      putSpan: this.config.UPLOAD_REQUEST_MIB * 1024 * 1024,
       maxAttempts: 5,
       retryBaseMs: 300,
     });

@@ -137,6 +137,13 @@ export const envSchema = z.object({
     .min(10_000)
     .default(300_000)
     .describe('How often the worker refreshes quota, usage and health of every Drive account.'),
+  UPLOAD_REQUEST_MIB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024)
+    .default(64)
+    .describe('MiB per Drive request of an upload: frames stream into one request this long, so the round trip to Drive is paid once per this many bytes.'),
   UPLOAD_EXPIRY_SWEEP_MS: z.coerce
     .number()
     .int()
