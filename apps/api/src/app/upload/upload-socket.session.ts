@@ -191,7 +191,7 @@ export class UploadSocketSession {
   private kick(): void {
     this.pumping ??= this.pump().finally(() => {
       this.pumping = null;
-      if (this.inbox.length && !this.closed && this.awaitingResume === null) this.kick();
+      if ((this.inbox.length || this.putEndedEarly()) && !this.closed && this.awaitingResume === null) this.kick();
     });
   }
 
@@ -200,7 +200,13 @@ export class UploadSocketSession {
   /** Moves received bytes on: to the hash only (Drive has them), or into the current Drive request. */
   private async pump(): Promise<void> {
     try {
-      while (this.inbox.length && !this.closed && this.awaitingResume === null) {
+      while ((this.inbox.length || this.putEndedEarly()) && !this.closed && this.awaitingResume === null) {
+        if (this.putEndedEarly()) {
+          // Drive answered (or the request broke) before its body was complete: act now,
+          // since a windowed client will not send the rest of the body anyway.
+          await this.settlePut();
+          continue;
+        }
         const piece = this.inbox[0] as Piece;
         if (piece.start < this.driveCommitted) {
           // Drive holds these bytes already: they only complete the hash.
@@ -240,6 +246,10 @@ export class UploadSocketSession {
     }
   }
 
+  private putEndedEarly(): boolean {
+    return !!this.put && this.put.done && this.put.remaining > 0;
+  }
+
   private consume(n: number): void {
     const head = this.inbox[0] as Piece;
     if (n === head.bytes.length) this.inbox.shift();
@@ -270,8 +280,14 @@ export class UploadSocketSession {
   private async openPut(): Promise<void> {
     const start = this.driveCommitted;
     const length = Math.min(this.deps.putSpan, this.file.sizeBytes - start);
-    this.put = await this.driveCall('put', () => this.drive.put(start, length), start === 0);
+    const put = await this.driveCall('put', () => this.drive.put(start, length), start === 0);
+    this.put = put;
     this.putEnd = start + length;
+    // An early answer must be acted on even while no frame arrives.
+    const early = () => {
+      if (this.put === put && put.remaining > 0) this.kick();
+    };
+    put.result.then(early, early);
     // The first request marks the upload `uploading`; after a rewind, the point resumed from is saved.
     this.saveCheckpoint(start);
   }
