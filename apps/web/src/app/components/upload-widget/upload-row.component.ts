@@ -4,7 +4,10 @@ import { BytesPipe, formatBytes, UiButtonDirective, UiProgressBarComponent, UiTo
 import { UploadItem } from '../../services/upload-queue.service';
 import { formatDuration } from './format-duration';
 
-/** One file of an upload: progress from the committed offset, speed, time left, cancel/retry. */
+/**
+ * One file of an upload: progress, speed and time left from the bytes the server has
+ * received (Drive stores them in steps of up to 64 MiB, too coarse for a progress bar), cancel/retry.
+ */
 @Component({
   standalone: true,
   selector: 'app-upload-row',
@@ -73,10 +76,11 @@ export class UploadRowComponent {
       case 'connecting':
         return 'Connecting…';
       case 'uploading': {
-        const parts = [`${formatBytes(s.committed)} of ${formatBytes(s.size)} (${s.percent.toFixed(0)} %)`];
+        const parts = [`${formatBytes(s.received)} of ${formatBytes(s.size)} (${s.percent.toFixed(0)} %)`];
         if (s.bytesPerSecond) parts.push(`${formatBytes(Math.round(s.bytesPerSecond))}/s`);
-        if (s.secondsLeft !== null && s.committed < s.size) parts.push(`${formatDuration(s.secondsLeft)} left`);
-        if (s.committed >= s.size) parts.push('finishing…');
+        if (s.secondsLeft !== null && s.received < s.size) parts.push(`${formatDuration(s.secondsLeft)} left`);
+        // Every byte is sent; Drive's last request and the checksum are still to come.
+        if (s.received >= s.size) parts.push('finishing…');
         return (s.message ? `${s.message} ` : '') + parts.join(' · ');
       }
       case 'reconnecting':
