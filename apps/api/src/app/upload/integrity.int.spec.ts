@@ -24,7 +24,8 @@ describe('upload integrity: Drive stores or reports bytes other than were sent',
     emulator = await startEmulator();
     control = new EmulatorControl(emulator.url);
     const accounts = [await control.addAccount({ limit: 1024 * MiB })];
-    api = await startTestApp(testEnv('integrity', { GDRIVE_API_ROOT: emulator.url, GDRIVE_ACCOUNTS_JSON: accountsJson(accounts) }));
+    // 4 MiB Drive requests: every multi-frame upload here spans several, so each check also sees a file finished by its last request.
+    api = await startTestApp(testEnv('integrity', { GDRIVE_API_ROOT: emulator.url, GDRIVE_ACCOUNTS_JSON: accountsJson(accounts), UPLOAD_REQUEST_MIB: '4' }));
   });
 
   afterAll(async () => {
