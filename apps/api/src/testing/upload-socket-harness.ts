@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { FileDoc, FileRepository, SecretBox, UploadCheckpoint } from '@ddx/server-database';
 import { LiveEventsPublisher } from '@ddx/server-queue';
-import { ChunkResult, DriveAccountPool, DriveClient, DriveError, DriveErrorKind, DriveUploadedFile, DriveUploadSession, ResumableSessionInput, StreamedPut } from '@ddx/server-drive';
+import { ChunkResult, DriveAccountPool, DriveClient, DriveError, DriveErrorKind, DriveUploadedFile, DriveUploadSession, StreamedPut } from '@ddx/server-drive';
 import { UploadLedger } from '@ddx/server-uploads';
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -70,6 +70,8 @@ export class FakeSocket extends EventEmitter {
   isPaused = false;
   closeCode: number | null = null;
   pauses = 0;
+  /** Binary frames handed to the session. */
+  framesDelivered = 0;
   readonly sent: ServerMessage[] = [];
   /** Frames the peer sent while the socket was paused. */
   private readonly backlog: Array<[unknown, boolean]> = [];
@@ -92,14 +94,22 @@ export class FakeSocket extends EventEmitter {
   resume(): void {
     this.isPaused = false;
     setImmediate(() => {
-      while (!this.isPaused && this.backlog.length && this.readyState === WebSocket.OPEN) this.emit('message', ...(this.backlog.shift() as [unknown, boolean]));
+      while (!this.isPaused && this.backlog.length && this.readyState === WebSocket.OPEN) this.hand(...(this.backlog.shift() as [unknown, boolean]));
     });
   }
   /** What the peer sends: delivered now, or once the socket is resumed. */
   deliver(data: unknown, isBinary: boolean): void {
     if (this.readyState !== WebSocket.OPEN) return;
     if (this.isPaused || this.backlog.length) this.backlog.push([data, isBinary]);
-    else this.emit('message', data, isBinary);
+    else this.hand(data, isBinary);
+  }
+  /** Frames sent by the peer and not handed over yet (a paused socket). */
+  get waiting(): number {
+    return this.backlog.length;
+  }
+  private hand(data: unknown, isBinary: boolean): void {
+    if (isBinary) this.framesDelivered++;
+    this.emit('message', data, isBinary);
   }
   /** A binary frame in memory of its own, as `ws` hands it over (the session may give it away to the hash thread). */
   frame(data: Buffer): void {
@@ -316,7 +326,6 @@ export class FakePut {
 
   private settle(): void {
     this.settled = true;
-    this.drive.settled(this);
     this.drain();
   }
 
@@ -426,11 +435,6 @@ export class FakeDrive {
     return s;
   }
 
-  /** @internal */
-  settled(_put: FakePut): void {
-    // Nothing to do: `done` is read from the put.
-  }
-
   fileOf(uri: string): DriveUploadedFile {
     const s = this.session(uri);
     s.file ??= {
@@ -455,7 +459,7 @@ export function fakeDriveClient(drive: FakeDrive, account: string) {
   return strictMock<DriveClient>(`client ${account}`, {
     openPut: jest.fn(async (uri: string, start: number, length: number, total: number) => drive.openPut(uri, start, length, total) as unknown as StreamedPut),
     queryCommitted: jest.fn(async (uri: string, total?: number | null) => drive.status(uri, total)),
-    createResumableSession: jest.fn(async (_input: ResumableSessionInput) => drive.createSession(account)),
+    createResumableSession: jest.fn(async () => drive.createSession(account)),
     deleteFile: jest.fn(async (id: string) => void drive.deleted.push(id)),
   });
 }

@@ -69,7 +69,8 @@ describe('UploadSocketSession', () => {
       ['file-1', { committedBytes: PUT_SPAN, md5State: await s(PUT_SPAN), pendingEnd: null, pendingMd5State: null, nextEnd: null, nextMd5State: null }],
       ['file-1', { committedBytes: 2 * PUT_SPAN, md5State: await s(2 * PUT_SPAN), pendingEnd: null, pendingMd5State: null, nextEnd: null, nextMd5State: null }],
     ]);
-    expect(heldAtSave).toEqual([0, PUT_SPAN, 2 * PUT_SPAN]);
+    // Never ahead of Drive (the save may land once Drive has even more).
+    expect(heldAtSave.map((held, i) => held >= ([0, PUT_SPAN, 2 * PUT_SPAN][i] as number))).toEqual([true, true, true]);
     expect(await h.violations()).toEqual([]);
   });
 
@@ -88,7 +89,7 @@ describe('UploadSocketSession', () => {
     await h.session.start();
     h.upload(data);
     // The first save hangs; the bytes go on to Drive regardless.
-    expect(await until(() => h.drive.held(URI).length === 2 * PUT_SPAN)).toBe(true);
+    expect(await until(() => h.drive.held(URI).length >= 2 * PUT_SPAN)).toBe(true);
     expect(order).toEqual(['start 0']);
     release();
     expect(await h.settled()).toMatchObject({ type: 'success' });
