@@ -153,6 +153,37 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
     await pool.refreshAccount(before?.driveAccountId as string);
   });
 
+  it('Drive forgets the session in the middle of a long request: a new session, the client rewound to 0, the file arrives whole with no error', async () => {
+    const data = randomBytes(10 * MiB + 11);
+    const { body } = await initiate('lost-session.bin', data.length);
+    await control.addFault({ kind: 'lose_session', route: 'upload.resumable.chunk', count: 1 });
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect(run.messages.filter((m) => m.type === 'rewind')).toEqual([{ type: 'rewind', offset: 0, reason: 'SESSION_RESTARTED' }]);
+    expect(run.messages.some((m) => m.type === 'error')).toBe(false);
+    expect(last(run.messages)).toMatchObject({ type: 'success' });
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+    expect(await api.app.get(FileRepository).findById(body.file_id)).toMatchObject({ status: 'completed', md5: createHash('md5').update(data).digest('hex') });
+    expect(await reservedOnAccounts()).toBe(0);
+  });
+
+  it('a long Drive request cut in its middle: Drive keeps a prefix, the client is rewound to the last hashed frame at or before it, and nothing is sent twice to Drive', async () => {
+    const data = randomBytes(12 * MiB + 5);
+    const { body } = await initiate('cut-request.bin', data.length);
+    await control.clearStats();
+    await control.addFault({ kind: 'drop_request', route: 'upload.resumable.chunk', afterBytes: 6 * MiB + 1000, count: 1 });
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    const rewinds = run.messages.filter((m): m is Extract<UploadServerMessage, { type: 'rewind' }> => m.type === 'rewind');
+    expect(rewinds).toHaveLength(1);
+    expect(rewinds[0]).toMatchObject({ reason: 'STORAGE_RETRY' });
+    expect(rewinds[0]?.offset).toBeLessThanOrEqual(6 * MiB);
+    expect(rewinds[0]!.offset % (4 * MiB)).toBe(0);
+    expect(last(run.messages)).toMatchObject({ type: 'success' });
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+    // Drive kept the 256 KiB-aligned 6 MiB: the retry sends only what follows it.
+    const chunk = (await control.stats()).byRoute['upload.resumable.chunk'];
+    expect(chunk?.bytesIn).toBeLessThanOrEqual(6 * MiB + 1000 + (data.length - 6 * MiB));
+  });
+
   it('refuses a socket ticket for a wrong token before any byte is read', async () => {
     const { body } = await initiate('token.bin', 10);
     const run = await runUpload(api.url, body.file_id, 'not-the-token', Buffer.alloc(10));
