@@ -1,7 +1,7 @@
 import { UploadErrorCode } from '@ddx/contracts';
 import { randomBytes } from 'node:crypto';
 
-import { CHUNK, harness, md5Hex, md5StateOf, md5Thread, PUT_SPAN, tick, until } from '../../testing/upload-socket-harness';
+import { CHUNK, driveError, harness, md5Hex, md5StateOf, md5Thread, PUT_SPAN, tick, until } from '../../testing/upload-socket-harness';
 
 afterAll(() => md5Thread().stop());
 
@@ -170,6 +170,26 @@ describe('UploadSocketSession', () => {
       expect(held).toBe(6 * CHUNK);
       expect(h.files.saveProgress).toHaveBeenLastCalledWith('file-1', expect.objectContaining({ committedBytes: 6 * CHUNK, md5State: await md5StateOf(data.subarray(0, 6 * CHUNK)) }));
       expect(h.ws.sent.filter((m) => m.type === 'error')).toEqual([]);
+      expect(await h.violations()).toEqual([]);
+    });
+
+    it.each([
+      ['busy twice, then answers', 2, 6 * CHUNK],
+      ['never answering', Infinity, PUT_SPAN],
+    ])('after a cut, asks Drive again what it kept before releasing the lock (Drive %s)', async (_what, failures, checkpointAt) => {
+      const data = randomBytes(3 * PUT_SPAN);
+      const h = harness({ size: data.length });
+      await h.session.start();
+      h.upload(data, { stopAt: 6 * CHUNK });
+      await until(() => h.ws.messages('received').length === 6);
+      const busy = driveError('transient', { status: 503 });
+      if (failures === Infinity) h.client.queryCommitted.mockRejectedValue(busy);
+      else for (let i = 0; i < failures; i++) h.client.queryCommitted.mockRejectedValueOnce(busy);
+      h.ws.close(1006);
+      expect(await until(() => h.lock.release.mock.calls.length > 0)).toBe(true);
+      expect(h.client.queryCommitted.mock.calls.length).toBeGreaterThan(1 + Math.min(failures, 2));
+      expect(h.files.saveProgress.mock.calls.at(-1)?.[1]).toMatchObject({ committedBytes: checkpointAt });
+      expect(h.ws.messages('error')).toEqual([]);
       expect(await h.violations()).toEqual([]);
     });
 
