@@ -48,10 +48,11 @@ function setup(overrides: Partial<UploadSettings> = {}, ledger = { dailyUsed: 0,
     get: jest.fn(async () => ({ quota: 10_000, used: 0, reserved: 0, free: ledger.free })),
     release: jest.fn(async (_u: string, bytes: number) => void (ledger.free += bytes)),
   });
-  const client = { createResumableSession: jest.fn(async () => 'https://drive.example/session') };
   const pool = strictMock<DriveAccountPool>('pool', {
-    reserve: jest.fn(async (bytes: number) => ({ accountId: 'acc1', bytes, folderId: null })),
-    client: jest.fn(async () => client),
+    openSession: jest.fn(async (s: { size: number }) => ({
+      reservation: { accountId: 'acc1', bytes: s.size, folderId: null },
+      session: { accountId: 'acc1', uri: 'https://drive.example/session' },
+    })) as never,
     release: jest.fn(async () => undefined),
   });
   const files = strictMock<FileRepository>('files', { create: jest.fn(async () => undefined) });
@@ -132,7 +133,7 @@ describe('upload limits, on both sides of each edge', () => {
   it('refuses a whole batch when one file is over the per-file limit, opening none', async () => {
     const env = setup();
     await expect(env.service.initiateBatch([spec(1), spec(1001)], ANON)).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
-    expect(env.pool.reserve).not.toHaveBeenCalled();
+    expect(env.pool.openSession).not.toHaveBeenCalled();
   });
 
   it('rolls back the files of a batch already opened when a later one hits the daily limit', async () => {

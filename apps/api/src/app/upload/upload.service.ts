@@ -177,38 +177,22 @@ export class UploadService {
     }
   }
 
-  /** Reserves space on an account and opens a resumable session there, moving on when an account refuses. */
+  /** Reserves space on an account and opens a resumable session there (the pool moves on when an account refuses). */
   private async openDriveSession(filename: string, spec: FileSpec): Promise<{ reservation: Reservation; sessionUri: string }> {
-    const tried: string[] = [];
-    for (let attempt = 0; attempt < MAX_ACCOUNT_ATTEMPTS; attempt++) {
-      let reservation: Reservation;
-      try {
-        reservation = await this.pool.reserve(spec.size, { exclude: tried });
-      } catch (e) {
-        if (e instanceof NoStorageAvailableError) throw UploadErrors.noStorage();
-        throw e;
+    try {
+      const { reservation, session } = await this.pool.openSession(
+        { name: filename, mimeType: spec.content_type || 'application/octet-stream', size: spec.size },
+        { attempts: MAX_ACCOUNT_ATTEMPTS },
+      );
+      return { reservation, sessionUri: session.uri };
+    } catch (e) {
+      if (e instanceof NoStorageAvailableError) throw UploadErrors.noStorage();
+      if (e instanceof DriveError) {
+        this.logger.warn({ msg: 'Drive refused a new session on every account tried', kind: e.kind });
+        throw UploadErrors.storageError();
       }
-      tried.push(reservation.accountId);
-      try {
-        const client = await this.pool.client(reservation.accountId);
-        const sessionUri = await client.createResumableSession({
-          name: filename,
-          mimeType: spec.content_type || 'application/octet-stream',
-          size: spec.size,
-          parents: reservation.folderId ? [reservation.folderId] : undefined,
-        });
-        return { reservation, sessionUri };
-      } catch (e) {
-        await this.pool.release(reservation);
-        if (e instanceof DriveError) {
-          await this.pool.reportFailure(reservation.accountId, e);
-          this.logger.warn({ msg: 'Drive refused a new session; trying another account', accountId: reservation.accountId, kind: e.kind });
-          continue;
-        }
-        throw e;
-      }
+      throw e;
     }
-    throw UploadErrors.storageError();
   }
 }
 
