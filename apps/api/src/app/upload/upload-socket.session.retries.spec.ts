@@ -290,6 +290,19 @@ describe('UploadSocketSession retries', () => {
       expect(await h.violations()).toEqual([]);
     });
 
+    it('answered 404 at the start of a long request is replaced without waiting for the rest of its body', async () => {
+      const data = randomBytes(3 * PUT_SPAN);
+      const h = harness({ size: data.length });
+      h.drive.faults.push({}, { lose: true });
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+      expect(h.ws.messages('rewind')).toEqual([{ type: 'rewind', offset: 0, reason: 'SESSION_RESTARTED' }]);
+      expect(h.drive.held('acc-1/session-2').equals(data)).toBe(true);
+      expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
+      expect(await h.violations()).toEqual([]);
+    });
+
     it('found at connect is replaced before ready', async () => {
       const data = randomBytes(2 * CHUNK);
       const h = harness({ size: data.length, held: data.subarray(0, CHUNK) });
@@ -383,6 +396,21 @@ describe('UploadSocketSession retries', () => {
       expect(h.drive.held('acc-2/session-2').equals(data)).toBe(true);
       expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: md5Hex(data), sizeBytes: data.length });
       expect(h.pool.reportSuccess).toHaveBeenCalledWith('acc-2');
+      expect(await h.violations()).toEqual([]);
+    });
+
+    it('a long first request refused at once moves without waiting for the rest of its body', async () => {
+      const data = randomBytes(2 * PUT_SPAN);
+      const h = harness({ size: data.length });
+      h.drive.faults.push({ fail: { error: driveError('storage_full', { status: 403, reason: 'storageQuotaExceeded' }), after: 0 } });
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toMatchObject({ type: 'success' });
+      expect(h.client2.openPut.mock.calls).toEqual([
+        ['acc-2/session-2', 0, PUT_SPAN, data.length],
+        ['acc-2/session-2', PUT_SPAN, PUT_SPAN, data.length],
+      ]);
+      expect(h.drive.held('acc-2/session-2').equals(data)).toBe(true);
       expect(await h.violations()).toEqual([]);
     });
 
