@@ -518,6 +518,7 @@ export function harness(options: HarnessOptions) {
     reportSuccess: jest.fn(async () => undefined),
     reportFailure: jest.fn(async () => undefined),
     release: jest.fn(async () => undefined),
+    get: jest.fn(async (id: string) => ({ _id: id, folderId: `folder-of-${id}` })) as never,
     openSession: jest.fn(async (spec: { name: string; mimeType?: string; size: number }) => {
       const uri = await client2.createResumableSession({ ...spec, parents: ['folder-2'] });
       return { reservation: { accountId: 'acc-2', bytes: 77, folderId: 'folder-2' }, session: new DriveUploadSession('acc-2', client2 as unknown as DriveClient, uri, spec.size) };

@@ -92,6 +92,8 @@ export class UploadSocketSession {
   private epoch = 0;
   /** Bumped when the upload moves to a new Drive session: checkpoints of the old one must not land. */
   private sessionEpoch = 0;
+  /** A new Drive session since the last rewind (the client is then told why it starts over). */
+  private sessionReplaced = false;
   /** Bytes written to Drive's socket (what `received` last said). */
   private flushedTo = 0;
   /** Settles when the last write so far has left (or failed). */
@@ -135,6 +137,7 @@ export class UploadSocketSession {
       if (from.offset > 0) this.savedAt = from.offset;
       this.nextFrameStart = from.offset;
       if (this.closed) return;
+      this.sessionReplaced = false; // a session replaced before `ready` needs no rewind
       this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
       this.send({ type: 'ready', offset: from.offset, chunk_size: this.deps.chunkSize, size: this.file.sizeBytes });
       this.deps.events.publish({ type: 'upload.started', fileId: this.file._id, filename: this.file.filename, size: this.file.sizeBytes, resumedAt: from.offset });
@@ -235,7 +238,9 @@ export class UploadSocketSession {
           flushed();
           if (err || epoch !== this.epoch) return;
           this.flushedTo = end;
-          if (this.hashPiece(start, bytes)) this.send({ type: 'received', offset: end });
+          if (!this.hashPiece(start, bytes)) return;
+          this.send({ type: 'received', offset: end });
+          this.publishProgress(end);
         });
         if (this.inbox.length < UPLOAD_MAX_FRAMES_IN_FLIGHT && this.ws.isPaused) this.ws.resume();
         if (put.remaining === 0) await this.settlePut();
@@ -318,11 +323,14 @@ export class UploadSocketSession {
   private commit(offset: number): void {
     this.driveCommitted = offset;
     this.send({ type: 'progress', value: Math.floor((100 * offset) / this.file.sizeBytes), offset });
-    if (Date.now() - this.lastProgressEventAt >= 1000) {
-      this.lastProgressEventAt = Date.now();
-      this.deps.events.publish({ type: 'upload.progress', fileId: this.file._id, offset, size: this.file.sizeBytes });
-    }
     this.saveCheckpoint(offset);
+  }
+
+  /** Admins' live view: bytes passed on, at most once a second. */
+  private publishProgress(offset: number): void {
+    if (Date.now() - this.lastProgressEventAt < 1000) return;
+    this.lastProgressEventAt = Date.now();
+    this.deps.events.publish({ type: 'upload.progress', fileId: this.file._id, offset, size: this.file.sizeBytes });
   }
 
   /** After a Drive request failed: find out what Drive holds, then continue from there. */
@@ -355,6 +363,8 @@ export class UploadSocketSession {
    * client confirms with `resume`.
    */
   private async rewind(reason: 'STORAGE_RETRY' | 'SESSION_RESTARTED'): Promise<void> {
+    if (this.sessionReplaced) reason = 'SESSION_RESTARTED';
+    this.sessionReplaced = false;
     this.epoch++;
     this.put?.abort();
     this.put = null;
@@ -401,7 +411,13 @@ export class UploadSocketSession {
     // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
     this.logger.warn({ msg: 'Drive lost the upload session; starting a new one', fileId: this.file._id, accountId: this.drive.accountId });
     try {
-      const uri = await this.drive.client.createResumableSession({ name: this.file.filename, mimeType: this.file.contentType, size: this.file.sizeBytes });
+      const folderId = (await this.deps.pool.get(this.drive.accountId))?.folderId ?? null;
+      const uri = await this.drive.client.createResumableSession({
+        name: this.file.filename,
+        mimeType: this.file.contentType,
+        size: this.file.sizeBytes,
+        parents: folderId ? [folderId] : undefined,
+      });
       await this.adopt(new DriveUploadSession(this.drive.accountId, this.drive.client, uri, this.file.sizeBytes), null);
     } catch (e) {
       if (!(e instanceof DriveError)) throw e;
@@ -409,6 +425,7 @@ export class UploadSocketSession {
       await this.moveAccount(e);
     }
     this.driveCommitted = 0;
+    this.sessionReplaced = true;
   }
 
   /** Moves the upload to another account (this one refused it); nothing of it is stored yet. */
@@ -423,7 +440,8 @@ export class UploadSocketSession {
       if (e instanceof NoStorageAvailableError) {
         throw new SessionEnd(UploadErrorCode.NO_STORAGE_AVAILABLE, 'No storage is available for this file right now.', 1011, 'failed');
       }
-      if (e instanceof DriveError) return this.giveUp(e, 'failover');
+      // The pool has reported each refusing account itself; the one being left already was.
+      if (e instanceof DriveError) throw e.retryable ? storageBusy() : new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage refused the upload.', 1011, 'failed');
       throw e;
     }
     // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
