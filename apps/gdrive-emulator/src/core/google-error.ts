@@ -95,6 +95,9 @@ export const googleErrors = {
   sessionNotFound(): GoogleApiError {
     return single(404, 'global', 'notFound', 'Upload session not found or expired. Start a new upload.');
   },
+  sessionGone(): GoogleApiError {
+    return single(410, 'global', 'gone', 'Upload session expired. Start a new upload.');
+  },
   notFound(message = 'Not Found'): GoogleApiError {
     return single(404, 'global', 'notFound', message);
   },

@@ -89,6 +89,9 @@ function validate(spec: FaultSpec): void {
   if (spec.kind === 'server_error' && spec.status !== undefined && ![500, 502, 503, 504].includes(spec.status)) {
     throw new InputError('server_error status must be 500, 502, 503 or 504');
   }
+  if (spec.kind === 'lose_session' && spec.status !== undefined && spec.status !== 404 && spec.status !== 410) {
+    throw new InputError('lose_session status must be 404 or 410');
+  }
   if (spec.body !== undefined && !SERVER_ERROR_BODIES.includes(spec.body)) {
     throw new InputError(`body must be one of ${SERVER_ERROR_BODIES.join(', ')}`);
   }

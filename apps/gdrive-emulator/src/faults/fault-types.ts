@@ -14,6 +14,7 @@
  * - drop_response: send headers and `afterBytes` of the response body, then cut
  * - delay: wait `delayMs`, then handle the request normally
  * - lose_session: forget the resumable session the request names → 404 now and later
+ *   (`status: 410`: this request is answered 410 Gone, as Google may; later ones 404)
  * - revoked_token: 401 authError, as for a revoked or expired access token
  * - corrupt_bytes: the file the request uploads is stored with one byte flipped (XOR 0xff)
  *   at `offset` (default: a random byte), so later reads return other bytes than were
@@ -54,7 +55,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
   kind: FaultKind;
-  /** For server_error: 500 (default), 502, 503 or 504. */
+  /** For server_error: 500 (default), 502, 503 or 504; for lose_session: 404 (default) or 410. */
   status?: number;
   /** For server_error: Google's error JSON (default), an HTML error page, or no body. */
   body?: ServerErrorBody;

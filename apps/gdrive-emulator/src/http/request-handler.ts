@@ -184,6 +184,8 @@ async function applyFault(ctx: ApiContext): Promise<void> {
     case 'lose_session':
       if (route.uploadId) await services.sessions.forget(route.uploadId);
       ctx.session = null;
+      // Google documents 404 and 410 for an upload that must be restarted.
+      if (spec.status === 410) throw googleErrors.sessionGone();
       return;
     case 'corrupt_bytes':
     case 'wrong_md5':

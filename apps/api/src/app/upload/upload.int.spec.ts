@@ -153,11 +153,13 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
     await pool.refreshAccount(before?.driveAccountId as string);
   });
 
-  it('Drive forgets the session in the middle of a long request: a new session, the client rewound to 0, the file arrives whole with no error', async () => {
+  it.each([404, 410])('Drive forgets the session in the middle of a long request (%i): a new session, the client rewound to 0, the file arrives whole with no error', async (status) => {
     const data = randomBytes(10 * MiB + 11);
-    const { body } = await initiate('lost-session.bin', data.length);
-    await control.addFault({ kind: 'lose_session', route: 'upload.resumable.chunk', count: 1 });
+    const { body } = await initiate(`lost-session-${status}.bin`, data.length);
+    await control.clearStats();
+    await control.addFault({ kind: 'lose_session', route: 'upload.resumable.chunk', count: 1, status });
     const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    expect((await control.stats()).byRoute['upload.resumable.chunk']?.statuses[String(status)]).toBe(1);
     expect(run.messages.filter((m) => m.type === 'rewind')).toEqual([{ type: 'rewind', offset: 0, reason: 'SESSION_RESTARTED' }]);
     expect(run.messages.some((m) => m.type === 'error')).toBe(false);
     expect(last(run.messages)).toMatchObject({ type: 'success' });

@@ -21,6 +21,8 @@ describe('toDriveError', () => {
     [403, 'quotaExceeded', 'Quota exceeded', 'daily_cap'],
     [401, 'authError', 'Invalid Credentials', 'auth_revoked'],
     [404, 'notFound', 'File not found: x.', 'not_found'],
+    [410, 'gone', 'Upload session expired.', 'not_found'],
+    [409, 'conflict', 'Conflict.', 'bad_request'],
     [500, 'internalError', 'Internal Error', 'transient'],
     [503, 'backendError', 'Backend Error', 'transient'],
     [400, 'badRequest', 'Bad Request', 'bad_request'],

@@ -94,7 +94,8 @@ export function toDriveError(err: unknown, operation: string): DriveError {
 
 function classify(status: number, reason: string | null, message: string | null): DriveErrorKind {
   if (status === 401) return 'auth_revoked';
-  if (status === 404) return 'not_found';
+  // An upload session Drive no longer knows answers 404 or 410: either way, "restart the upload".
+  if (status === 404 || status === 410) return 'not_found';
   if (status === 429) return 'rate_limited';
   if (status === 408 || status >= 500) return 'transient';
   if (status === 403) {
