@@ -13,6 +13,9 @@
  *   (a resumable chunk keeps the 256 KiB-aligned prefix that arrived, like Drive)
  * - drop_response: send headers and `afterBytes` of the response body, then cut
  * - delay: wait `delayMs`, then handle the request normally
+ * - short_commit: a resumable chunk is received whole but only a 256 KiB-aligned part of it
+ *   is committed (`afterBytes`, rounded down; default: half of it), answered 308 with that
+ *   shorter Range — Drive may commit less than it received without any connection error
  * - lose_session: forget the resumable session the request names → 404 now and later
  *   (`status: 410`: this request is answered 410 Gone, as Google may; later ones 404)
  * - revoked_token: 401 authError, as for a revoked or expired access token
@@ -40,6 +43,7 @@ export const FAULT_KINDS = [
   'drop_response',
   'delay',
   'lose_session',
+  'short_commit',
   'revoked_token',
   'corrupt_bytes',
   'wrong_md5',

@@ -157,6 +157,13 @@ export async function receiveResumableChunk(ctx: ApiContext): Promise<void> {
     await services.sessions.setCommitted(session, session.committed);
     throw googleErrors.badRequest(`Invalid request. Received ${received} bytes, but Content-Range announced ${length}.`);
   }
+  if (ctx.shortCommit !== undefined && length > CHUNK_ALIGNMENT) {
+    const wanted = ctx.shortCommit < 0 ? length / 2 : Math.min(ctx.shortCommit, length - 1);
+    const kept = Math.floor(wanted / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
+    runtime.hash = kept > 0 ? null : runtime.hash;
+    await services.sessions.setCommitted(session, session.committed + kept);
+    return sendIncomplete(ctx, session);
+  }
   runtime.hash = chunkHash;
   runtime.hashedBytes = chunkHash ? range.end + 1 : 0;
   session.committed = range.end + 1;

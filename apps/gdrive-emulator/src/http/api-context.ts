@@ -16,6 +16,8 @@ export interface ApiContext {
   session: UploadSession | null;
   /** Content faults for a one-request upload (a resumable session keeps its own). */
   contentFaults: ContentFaults | undefined;
+  /** short_commit: of this resumable chunk, commit only this many bytes (rounded down to 256 KiB). */
+  shortCommit?: number;
 }
 
 export type ApiHandler = (ctx: ApiContext) => Promise<void>;

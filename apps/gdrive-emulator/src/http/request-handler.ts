@@ -187,6 +187,9 @@ async function applyFault(ctx: ApiContext): Promise<void> {
       // Google documents 404 and 410 for an upload that must be restarted.
       if (spec.status === 410) throw googleErrors.sessionGone();
       return;
+    case 'short_commit':
+      ctx.shortCommit = spec.afterBytes ?? -1;
+      return;
     case 'corrupt_bytes':
     case 'wrong_md5':
       // A session keeps the fault until it stores its file, which may be chunks later.

@@ -186,6 +186,20 @@ describe('upload pipeline: initiate + WebSocket stream into resumable Drive sess
     expect(chunk?.bytesIn).toBeLessThanOrEqual(6 * MiB + 1000 + (data.length - 6 * MiB));
   });
 
+  it('Drive commits less of a long request than it received (308 with a shorter range): the rest is sent again from a hashed frame, the file arrives whole', async () => {
+    const data = randomBytes(9 * MiB + 77);
+    const { body } = await initiate('short-commit.bin', data.length);
+    await control.addFault({ kind: 'short_commit', route: 'upload.resumable.chunk', afterBytes: 5 * MiB + 100, count: 1 });
+    // One request carries the whole file; Drive keeps its first 5 MiB. The last hashed frame at or
+    // before that ends at 4 MiB: the client resends from there, the fifth MiB only for the hash.
+    const run = await runUpload(api.url, body.file_id, body.upload_token, data);
+    const rewinds = run.messages.filter((m) => m.type === 'rewind');
+    expect(rewinds).toEqual([{ type: 'rewind', offset: 4 * MiB, reason: 'STORAGE_RETRY' }]);
+    expect(last(run.messages)).toMatchObject({ type: 'success' });
+    expect(sha256(await storedBytes(body.file_id))).toBe(sha256(data));
+    expect(await api.app.get(FileRepository).findById(body.file_id)).toMatchObject({ status: 'completed', md5: createHash('md5').update(data).digest('hex') });
+  });
+
   it('refuses a socket ticket for a wrong token before any byte is read', async () => {
     const { body } = await initiate('token.bin', 10);
     const run = await runUpload(api.url, body.file_id, 'not-the-token', Buffer.alloc(10));
