@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { OAuth2Client } from 'google-auth-library';
 // The per-API entry point of googleapis: the same generated Drive client as `google.drive`,
 // without loading the ~300 other APIs (about 1 s of start-up per process).
@@ -17,6 +17,7 @@ import {
   type DriveUploadedFile,
   type ResumableSessionInput,
 } from './drive-types';
+import { mediaGet } from './media-get';
 import { headerOf } from './response-headers';
 import { StreamedPut } from './streamed-put';
 
@@ -169,31 +170,17 @@ export class DriveClient {
   }
 
   /**
-   * Streams a file's bytes, optionally a byte range (206). Errors while reading the stream
-   * (a connection cut mid-download) surface on it as DriveError `transient`.
+   * Streams a file's bytes, optionally a byte range (206): a plain GET on a kept-alive
+   * connection whose response is the stream (see mediaGet). Errors while reading the
+   * stream (a connection cut mid-download) surface on it as DriveError `transient`.
    */
   async download(fileId: string, range?: ByteRange): Promise<DriveDownload> {
-    const headers: Record<string, string> = {};
+    const { token } = await this.call('download', () => this.auth.getAccessToken());
+    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
     if (range && (range.start !== undefined || range.end !== undefined)) {
       headers['Range'] = `bytes=${range.start ?? 0}-${range.end ?? ''}`;
     }
-    const res = await this.call('download', () =>
-      this.drive.files.get(
-        { fileId, alt: 'media', supportsAllDrives: true },
-        { ...this.methodOptions(), responseType: 'stream', headers },
-      ),
-    );
-    const contentRange = headerOf(res.headers, 'content-range');
-    const contentLength = headerOf(res.headers, 'content-length');
-    const total = contentRange ? /\/(\d+)$/.exec(contentRange)?.[1] : contentLength;
-    return {
-      stream: guardStream(res.data as unknown as Readable),
-      status: res.status === 206 ? 206 : 200,
-      contentLength: contentLength !== null ? Number(contentLength) : null,
-      totalSize: total !== undefined && total !== null ? Number(total) : null,
-      contentRange,
-      mimeType: headerOf(res.headers, 'content-type'),
-    };
+    return mediaGet(`${this.apiRoot}drive/v3/files/${encodeURIComponent(fileId)}?alt=media&supportsAllDrives=true`, headers, this.timeoutMs);
   }
 
   async deleteFile(fileId: string): Promise<void> {
@@ -301,17 +288,6 @@ function toMetadata(file: drive_v3.Schema$File): DriveFileMetadata {
     parents: file.parents ?? [],
     trashed: file.trashed ?? false,
   };
-}
-
-/** Re-emits a download stream, turning transport errors into DriveErrors. */
-function guardStream(source: Readable): Readable {
-  const out = new PassThrough();
-  source.on('error', (err) => out.destroy(toDriveError(err, 'download')));
-  out.on('close', () => {
-    if (!source.destroyed) source.destroy();
-  });
-  source.pipe(out);
-  return out;
 }
 
 function escapeQuery(value: string): string {

@@ -1,13 +1,7 @@
-import http, { type ClientRequest, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { transportFor } from './drive-agents';
 import { toDriveError } from './drive-error-mapper';
 import type { ChunkResult, DriveUploadedFile } from './drive-types';
-
-/** Kept-alive connections to Drive: a new TLS handshake per request would cost a round trip or two. */
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
 
 /** Error bodies are small JSON documents; anything beyond this is not read. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -34,7 +28,7 @@ export class StreamedPut {
   constructor(url: string, headers: Record<string, string>, readonly length: number, timeoutMs?: number) {
     this.remainingBytes = length;
     const target = new URL(url);
-    const transport = target.protocol === 'https:' ? https : http;
+    const { transport, agent } = transportFor(target);
     let resolve!: (r: ChunkResult) => void;
     let reject!: (e: unknown) => void;
     this.result = new Promise<ChunkResult>((res, rej) => {
@@ -50,7 +44,7 @@ export class StreamedPut {
     };
     this.req = transport.request(target, {
       method: 'PUT',
-      agent: agents[target.protocol as 'http:' | 'https:'],
+      agent,
       headers: { ...headers, 'Content-Length': String(length) },
       ...(timeoutMs ? { timeout: timeoutMs } : {}),
     });
