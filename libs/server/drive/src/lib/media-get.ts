@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { transportFor } from './drive-agents';
 import { toDriveError } from './drive-error-mapper';
@@ -34,7 +34,14 @@ function follow(
 ): void {
   const { transport, agent } = transportFor(target);
   let answered = false;
-  const req = transport.request(target, { method: 'GET', agent, headers, ...(timeoutMs ? { timeout: timeoutMs } : {}) });
+  let req: ClientRequest;
+  try {
+    req = transport.request(target, { method: 'GET', agent, headers, ...(timeoutMs ? { timeout: timeoutMs } : {}) });
+  } catch (err) {
+    // Refused before anything was sent (a malformed header value).
+    reject(toDriveError(err, 'download'));
+    return;
+  }
   req.on('timeout', () => req.destroy(Object.assign(new Error('Drive request timed out'), { code: 'ETIMEDOUT' })));
   req.on('error', (err: Error) => {
     if (!answered) reject(toDriveError(err, 'download'));
