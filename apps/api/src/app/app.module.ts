@@ -1,8 +1,9 @@
+import { BackupStoreModule } from '@ddx/server-backup';
 import { ConfigModule } from '@ddx/server-config';
 import { DatabaseModule } from '@ddx/server-database';
 import { DrivePoolModule } from '@ddx/server-drive';
 import { QueueModule, RedisModule } from '@ddx/server-queue';
-import { BackupStoreModule, UploadsDataModule } from '@ddx/server-uploads';
+import { UploadsDataModule } from '@ddx/server-uploads';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 

@@ -1,9 +1,8 @@
 import { DownloadErrorCode, InitiateUploadResponse, UploadServerMessage } from '@ddx/contracts';
 import { testWebdav } from '@ddx/local-services/testing';
-import { BackupStore } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore } from '@ddx/server-backup';
 import { FileDoc, FileRepository } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { BACKUP_STORE } from '@ddx/server-uploads';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 

@@ -1,9 +1,8 @@
 import { isolatedNames, testServices, testWebdav } from '@ddx/local-services/testing';
-import { BackupStore } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore } from '@ddx/server-backup';
 import { ConfigModule, loadConfig } from '@ddx/server-config';
 import { FileDoc, FileRepository } from '@ddx/server-database';
 import { DriveAccountPool, DriveClient } from '@ddx/server-drive';
-import { BACKUP_STORE } from '@ddx/server-uploads';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';

@@ -1,9 +1,8 @@
-import { BackupStore, parentPath } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore, parentPath } from '@ddx/server-backup';
 import { AppConfig } from '@ddx/server-config';
 import { FileDoc, FileRepository } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
 import { BackupCopyJobData, LiveEventsPublisher, QueueName } from '@ddx/server-queue';
-import { BACKUP_STORE } from '@ddx/server-uploads';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';

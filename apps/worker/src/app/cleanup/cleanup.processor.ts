@@ -1,9 +1,8 @@
 import { UPLOAD_RECORD_RETENTION_DAYS_DEFAULT, UPLOAD_RECORD_RETENTION_SETTING, uploadRecordRetentionDaysSchema } from '@ddx/contracts';
-import { BackupStore, parentPath } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore, parentPath } from '@ddx/server-backup';
 import { FileRepository, readStoredSetting, UserStorageRepository } from '@ddx/server-database';
 import { DriveAccountPool, DriveError } from '@ddx/server-drive';
 import { CleanupJob, CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
-import { BACKUP_STORE } from '@ddx/server-uploads';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';

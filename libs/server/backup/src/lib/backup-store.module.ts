@@ -1,6 +1,8 @@
-import { BackupStore, backupStoreFromConfig } from '@ddx/server-backup';
 import { AppConfig } from '@ddx/server-config';
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+
+import { backupStoreFromConfig } from './backup-config';
+import { BackupStore } from './backup-store';
 
 /** Injection token: the configured BackupStore, or null when backups are disabled. */
 export const BACKUP_STORE = Symbol('BACKUP_STORE');

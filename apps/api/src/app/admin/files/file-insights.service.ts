@@ -1,8 +1,7 @@
 import { AdminFileDetail, IntegrityCheck } from '@ddx/contracts';
-import { BackupStore } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore } from '@ddx/server-backup';
 import { FileDoc } from '@ddx/server-database';
 import { DriveAccountPool, DriveError } from '@ddx/server-drive';
-import { BACKUP_STORE } from '@ddx/server-uploads';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';

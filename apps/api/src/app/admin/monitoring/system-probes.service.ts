@@ -1,10 +1,9 @@
 import { MonitoringHealth, Probe, QueueStatus, ServicesStatus } from '@ddx/contracts';
-import { BackupStore, describeBackupTarget } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore, describeBackupTarget } from '@ddx/server-backup';
 import { AppConfig } from '@ddx/server-config';
 import { pingDatabase } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
 import { QueueName, REDIS } from '@ddx/server-queue';
-import { BACKUP_STORE } from '@ddx/server-uploads';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';

@@ -1,9 +1,9 @@
 import { AdminErrorCode } from '@ddx/contracts';
-import { BackupStore } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore } from '@ddx/server-backup';
 import { AppConfig } from '@ddx/server-config';
 import { FileRepository } from '@ddx/server-database';
 import { BackupCopyJobData, QueueName } from '@ddx/server-queue';
-import { BACKUP_STORE, enqueueBackup } from '@ddx/server-uploads';
+import { enqueueBackup } from '@ddx/server-uploads';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
