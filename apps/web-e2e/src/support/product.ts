@@ -91,6 +91,20 @@ export async function slowDownDrive(emulator: DriveEmulatorService, delayMs: num
   if (res.status !== 201) throw new Error(`emulator refused the fault: ${res.status} ${await res.text()}`);
 }
 
+/**
+ * Caps the Drive emulator's link at `bytesPerSecond` per connection (request bodies in,
+ * answers out), or lifts the cap (null). Since the api streams an upload into long Drive
+ * requests, this — not a delay per request — is what keeps an upload running for a while.
+ */
+export async function throttleDrive(emulator: DriveEmulatorService, bytesPerSecond: number | null): Promise<void> {
+  const res = await fetch(`${emulator.url}/__emulator/network`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ bandwidthBytesPerSecond: bytesPerSecond }),
+  });
+  if (res.status !== 200) throw new Error(`emulator refused the network profile: ${res.status} ${await res.text()}`);
+}
+
 export async function clearDriveFaults(emulator: DriveEmulatorService): Promise<void> {
   await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
 }
