@@ -1,17 +1,18 @@
-import { LocalServices, ManagedProcess, mongoUrlFor, NODE_FLAGS, repoRoot, startLocalServices, webdavEnv } from '@ddx/local-services';
+import { LocalServices, mongoUrlFor, NODE_FLAGS, repoRoot, startLocalServices, webdavEnv } from '@ddx/local-services';
 import mongoose, { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { OAuthCredential } from './drive-direct';
+import { LoggedProcess } from './spawn';
 
 const GiB = 1024 ** 3;
 const DATABASE = 'ddx_bench';
 
 /** A product process of the stack. */
 export interface BenchApp {
-  process: ManagedProcess;
+  process: LoggedProcess;
   /** api and emulator: base URL, e.g. http://127.0.0.1:41234 */
   url?: string;
   stop(): Promise<void>;
@@ -51,31 +52,31 @@ interface Dist {
   remove(): void;
 }
 
-/** Like local-services' startApp/startDriveEmulator, from the snapshot. */
+/** Like local-services' startApp/startDriveEmulator, from the snapshot; output straight to `log`. */
 async function startBuilt(main: string, name: AppName, args: string[], env: Record<string, string> | undefined, log: string): Promise<BenchApp> {
   const ready: Record<AppName, RegExp> = {
     api: /"msg":"api listening"/,
     worker: /"msg":"worker ready"/,
     'gdrive-emulator': /gdrive-emulator listening on http:\/\/[^\s]+/,
   };
-  const proc = await ManagedProcess.start({
+  const proc = await LoggedProcess.start({
     name,
     command: process.execPath,
     args: [...(name === 'gdrive-emulator' ? [] : NODE_FLAGS[name]), main, ...args],
     env: env ? { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env } : undefined,
     readyLine: ready[name],
     readyTimeoutMs: 90_000,
-    output: log,
+    log,
   });
   let url: string | undefined;
   if (name === 'api') {
     const line = proc
-      .recentOutput()
+      .output()
       .split('\n')
       .find((l) => l.includes('"msg":"api listening"'));
     url = `http://127.0.0.1:${(JSON.parse(line ?? '{}') as { port?: number }).port}`;
   } else if (name === 'gdrive-emulator') {
-    url = /gdrive-emulator listening on (http:\/\/[^\s]+)/.exec(proc.recentOutput())?.[1]?.replace(/\/$/, '');
+    url = /gdrive-emulator listening on (http:\/\/[^\s]+)/.exec(proc.output())?.[1]?.replace(/\/$/, '');
   }
   return { process: proc, url, stop: () => proc.stop() };
 }
@@ -199,8 +200,8 @@ export class BenchStack {
 
   /** Pids of the processes started here (Apache's workers are found by their command line). */
   pids(): Array<{ name: string; pid: number }> {
-    const all = [...this.services.processes, this.emulator.process, this.api.process, ...(this.worker ? [this.worker.process] : [])];
-    return all.filter((p) => p.pid).map((p) => ({ name: p.options.name, pid: p.pid as number }));
+    const all = [...this.services.processes.map((p) => ({ name: p.options.name, pid: p.pid })), this.emulator.process, this.api.process, ...(this.worker ? [this.worker.process] : [])];
+    return all.filter((p) => p.pid).map((p) => ({ name: p.name, pid: p.pid as number }));
   }
 
   /** Stops every process this stack started, in reverse order. */
