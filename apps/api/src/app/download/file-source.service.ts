@@ -5,6 +5,8 @@ import { BACKUP_STORE } from '@ddx/server-uploads';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 
+import { ContinuingStream } from './continuing-stream';
+
 export type Origin = 'drive' | 'backup';
 
 interface Opened {
@@ -32,7 +34,16 @@ export class FileSourceService {
     // Stryker disable next-line ArrayDeclaration: an entry that is not an origin excludes nothing
     const first = await this.openFrom(file, start, end, []);
     if (!first) return null;
-    return { origin: first.origin, stream: Readable.from(this.continuing(file, start, end, first)) };
+    const stream = new ContinuingStream<Origin>(
+      first,
+      start,
+      end,
+      (position, failed) => this.openFrom(file, position, end, failed),
+      // Stryker disable next-line StringLiteral: log text
+      (origin, position, e) => this.logger.warn({ msg: 'download source failed mid-stream; switching', fileId: file._id, origin, position, err: String(e) }),
+      (position) => new Error(`no source can continue file ${file._id} from byte ${position}`),
+    );
+    return { origin: first.origin, stream };
   }
 
   /** Whether some source holds the file (for HEAD), without reading it. */
@@ -49,36 +60,6 @@ export class FileSourceService {
     }
     if (this.backupUsable(file)) return (await this.backupIsWhole(file)) === null;
     return false;
-  }
-
-  private async *continuing(file: FileDoc, start: number, end: number, first: Opened): AsyncGenerator<Buffer> {
-    let position = start;
-    let current: Opened | null = first;
-    // Stryker disable next-line ArrayDeclaration: an entry that is not an origin excludes nothing
-    const failed: Origin[] = [];
-    while (position <= end && current) {
-      try {
-        for await (const chunk of current.stream as AsyncIterable<Buffer>) {
-          const room = end - position + 1;
-          // Stryker disable next-line ConditionalExpression,EqualityOperator: subarray(0, room) of a chunk no longer than room is the chunk
-          const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-          position += piece.length;
-          yield piece;
-          if (position > end) break;
-        }
-        // Stryker disable next-line StringLiteral: log text (caught just below)
-        if (position <= end) throw new Error(`source ended early at byte ${position}`);
-      } catch (e) {
-        current.stream.destroy();
-        failed.push(current.origin);
-        // Stryker disable next-line StringLiteral: log text
-        this.logger.warn({ msg: 'download source failed mid-stream; switching', fileId: file._id, origin: current.origin, position, err: String(e) });
-        current = await this.openFrom(file, position, end, failed);
-        if (!current) throw new Error(`no source can continue file ${file._id} from byte ${position}`);
-      }
-    }
-    // Stryker disable next-line OptionalChaining: the loop only ends with a source; losing it throws above
-    current?.stream.destroy();
   }
 
   private async openFrom(file: FileDoc, start: number, end: number, exclude: Origin[]): Promise<Opened | null> {

@@ -58,9 +58,8 @@ function follow(
     if (status >= 300 && status < 400 && location && redirectsLeft > 0) {
       res.resume();
       const next = new URL(location, target);
-      const sameOrigin = next.origin === target.origin;
-      const { Authorization: _credentials, ...rest } = headers;
-      follow(next, sameOrigin ? headers : rest, timeoutMs, redirectsLeft - 1, resolve, reject);
+      const forwarded = next.origin === target.origin ? headers : Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+      follow(next, forwarded, timeoutMs, redirectsLeft - 1, resolve, reject);
       return;
     }
     readRefusal(res, status, reject);
