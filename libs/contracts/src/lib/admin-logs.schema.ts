@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { API_PREFIX } from './routes';
 
 /**
- * Admin logs (issue 10): the activity log, the access log (sign-ins) and
+ * Admin logs: the activity log, the access log (sign-ins) and
  * the application errors, with filters, pages, CSV/JSON export and a
  * retention purge. Every route needs an admin token with
  * `activity.read`; the purge needs `activity.purge` (superadmin).

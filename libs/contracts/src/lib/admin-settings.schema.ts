@@ -67,7 +67,7 @@ export const adminSettingsSchema = z.object({
   /** Batch ZIPs all clients together may stream at once (per deployment). */
   zipStreamsTotal: z.number().int().min(1).max(10_000),
 
-  // --- logs and backups (issue 10; enforced by the worker: LogsRetentionProcessor, BackupConcurrency) ---
+  // --- logs and backups (enforced by the worker: LogsRetentionProcessor, BackupConcurrency) ---
   /** Backup copies each worker runs at once; null leaves each worker's BACKUP_CONCURRENCY. */
   backupConcurrency: backupConcurrencySettingSchema,
   /** Days activity, access and error log entries are kept (0 = forever); applied daily by the worker. */
@@ -75,7 +75,7 @@ export const adminSettingsSchema = z.object({
   accessLogRetentionDays: logRetentionDaysSchema,
   errorLogRetentionDays: logRetentionDaysSchema,
 
-  // --- monitoring alerts (issue 10; evaluated by admin/monitoring AlertsService) ---
+  // --- monitoring alerts (evaluated by admin/monitoring AlertsService) ---
   /** Alert when the free space of DATA_DIR's file system drops below this share (percent). */
   alertDiskFreeMinPercent: z.number().min(0).max(100),
   /** Alert when an api process's resident memory exceeds this. */

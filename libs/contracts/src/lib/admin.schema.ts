@@ -6,7 +6,7 @@ import { API_PREFIX } from './routes';
 import { backupStatusSchema, fileStatusSchema } from './upload.schema';
 
 /**
- * Admin API (issue 9): users, files, storage accounts and backups under
+ * Admin API: users, files, storage accounts and backups under
  * `/api/v1/admin`. Every route needs an *admin* token and the permission
  * listed in apps/api/src/app/admin/README.md.
  */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { API_PREFIX } from './routes';
 
 /**
- * Admin monitoring (issue 10): health, request metrics, queues, third-party
+ * Admin monitoring: health, request metrics, queues, third-party
  * status and alerts under `/api/v1/admin/monitoring`, readable with
  * `admin.panel`. Prometheus scrapes `GET /metrics` (text format) instead.
  */

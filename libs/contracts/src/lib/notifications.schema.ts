@@ -4,7 +4,7 @@ import { roleSchema } from './permissions';
 import { API_PREFIX } from './routes';
 
 /**
- * Notifications (issue 10): admins compose them under
+ * Notifications: admins compose them under
  * `/api/v1/admin/notifications`, the worker delivers them (in the SPA's bell
  * and optionally by e-mail), users read theirs under `/api/v1/notifications`.
  */

@@ -4,7 +4,7 @@ import { FILE_CATEGORIES } from './auth.schema';
 import { API_PREFIX } from './routes';
 
 /**
- * Admin reports (issue 10): predefined, read-only queries over users, files,
+ * Admin reports: predefined, read-only queries over users, files,
  * activity and downloads under `/api/v1/admin/reports`, permission
  * `reports.read`. Days are UTC calendar days (`YYYY-MM-DD`); a range
  * includes both ends. There are no caller-supplied queries or pipelines.

@@ -9,7 +9,7 @@ import { AdminReportsModule } from './reports/admin-reports.module';
 import { AdminStorageModule } from './storage/admin-storage.module';
 import { AdminUsersModule } from './users/admin-users.module';
 
-/** The admin API of issue 9 (admin sign-in lives in ./auth). See README.md for every route and its permission. */
+/** The admin API: users, files, storage accounts, backups, logs, monitoring, notifications and reports (admin sign-in lives in ./auth). See README.md for every route and its permission. */
 @Module({
   imports: [AdminUsersModule, AdminFilesModule, AdminStorageModule, AdminBackupsModule, AdminLogsModule, AdminMonitoringModule, AdminNotificationsModule, AdminReportsModule],
 })

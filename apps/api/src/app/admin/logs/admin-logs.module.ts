@@ -5,7 +5,7 @@ import { AdminLogsController } from './admin-logs.controller';
 import { AdminLogsService } from './admin-logs.service';
 import { AppErrorsModule } from './app-errors/app-errors.module';
 
-/** Admin logs (issue 10): activity, access, application errors; AppErrorsModule feeds the error log. */
+/** Admin logs: activity, access, application errors; AppErrorsModule feeds the error log. */
 @Module({
   imports: [AdminSharedModule, AppErrorsModule],
   controllers: [AdminLogsController],

@@ -12,7 +12,7 @@ jest.setTimeout(180_000);
 const ANY_USER = '0123456789abcdef01234567';
 const ANY_FILE = '00000000-0000-4000-8000-000000000000';
 
-/** Every admin route of issue 9, for the token checks. */
+/** Every admin route for users, files, storage accounts and backups, for the token checks. */
 const ROUTES: Array<[string, string]> = [
   ['GET', AdminApiRoutes.users],
   ['GET', AdminApiRoutes.usersExport],
