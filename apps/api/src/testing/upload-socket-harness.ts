@@ -408,7 +408,8 @@ export class FakeDrive {
     if (this.puts.some((p) => p.uri === uri && !p.done)) this.violations.push(`status query on ${uri} while a PUT is open`);
     if (total !== this.size) this.violations.push(`status query with total ${total}`);
     if (s.lost) throw driveError('not_found', { status: 404 });
-    if (s.held.length === this.size) return { done: true, file: this.fileOf(uri) };
+    // Like Google: a status query never finishes a session, so an empty one stays unfinished.
+    if (s.held.length === this.size && this.size > 0) return { done: true, file: this.fileOf(uri) };
     return { done: false, committed: s.held.length };
   }
 
@@ -447,6 +448,17 @@ export class FakeDrive {
     return s.file;
   }
 
+  /** A one-request (multipart) upload. */
+  smallFile(body: Buffer): DriveUploadedFile {
+    return {
+      id: `drive-file-${++this.files}`,
+      name: 'f.bin',
+      mimeType: 'application/octet-stream',
+      size: this.reportSize ?? body.length,
+      md5Checksum: this.reportMd5 === undefined ? md5Hex(body) : this.reportMd5,
+    };
+  }
+
   private session(uri: string): DriveSessionState {
     const s = this.sessions.get(uri);
     if (!s) throw new Error(`no Drive session ${uri}`);
@@ -461,6 +473,8 @@ export function fakeDriveClient(drive: FakeDrive, account: string) {
     queryCommitted: jest.fn(async (uri: string, total?: number | null) => drive.status(uri, total)),
     createResumableSession: jest.fn(async () => drive.createSession(account)),
     deleteFile: jest.fn(async (id: string) => void drive.deleted.push(id)),
+    uploadSmallFile: jest.fn(async (input: { body: Buffer | unknown }) => drive.smallFile(input.body as Buffer)) as never,
+    cancelSession: jest.fn(async () => undefined),
   });
 }
 

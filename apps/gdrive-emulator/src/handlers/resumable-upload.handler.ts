@@ -90,9 +90,8 @@ export async function receiveResumableChunk(ctx: ApiContext): Promise<void> {
   if (range.kind === 'status') {
     await ex.drain();
     if (range.total !== null) session.totalSize = range.total;
-    // A status query naming a total that is already fully stored completes the upload:
-    // this is how uploads of unknown length (and empty files) end.
-    if (range.total !== null && range.total === session.committed) return finalize(ctx, account, session);
+    // Google documents a status query as asking, never as finishing: an unfinished session
+    // answers 308 even when it holds every byte (an empty file goes as a multipart upload).
     return sendIncomplete(ctx, session);
   }
 

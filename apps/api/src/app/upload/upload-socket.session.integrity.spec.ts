@@ -297,38 +297,42 @@ describe('UploadSocketSession integrity', () => {
   });
 
   describe('an empty file', () => {
-    it('is finished by the status query with the MD5 of nothing', async () => {
+    it('is stored with a one-request upload in the account folder, with the MD5 of nothing, and its session dropped', async () => {
       const h = harness({ size: 0 });
       await h.session.start();
       expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
       expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 0 });
       expect(h.client.openPut).not.toHaveBeenCalled();
+      expect(h.client.uploadSmallFile).toHaveBeenCalledWith({ name: 'f.bin', mimeType: 'application/octet-stream', parents: ['folder-of-acc-1'], body: Buffer.alloc(0) });
+      expect(h.client.cancelSession).toHaveBeenCalledWith(URI);
       expect(h.ledger.complete).toHaveBeenCalledWith('file-1', { driveFileId: 'drive-file-1', md5: EMPTY_MD5, sizeBytes: 0 });
     });
 
-    it('is a mismatch when Drive stores something else for it', async () => {
+    it('is a mismatch when Drive stores something else for it, and the stored copy is deleted', async () => {
       const h = harness({ size: 0 });
       h.drive.reportMd5 = '0'.repeat(32);
       await h.session.start();
       expect(await h.settled()).toEqual(MISMATCH);
+      expect(h.drive.deleted).toEqual(['drive-file-1']);
+      expect(h.ledger.end).toHaveBeenCalledWith('file-1', 'failed', UploadErrorCode.CHECKSUM_MISMATCH);
     });
 
-    it('finished by the second status query is compared with the MD5 of nothing', async () => {
+    it('moves to another account when this one refuses it', async () => {
       const h = harness({ size: 0 });
-      h.client.queryCommitted.mockResolvedValueOnce({ done: false, committed: 0 });
-      h.drive.reportMd5 = '0'.repeat(32);
+      h.client.uploadSmallFile.mockRejectedValueOnce(driveError('storage_full', { status: 403 }));
       await h.session.start();
-      expect(h.ws.sent[0]).toEqual({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 0 });
-      expect(await h.settled()).toEqual(MISMATCH);
-      expect(h.client.queryCommitted).toHaveBeenCalledTimes(2);
+      expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+      expect(h.pool.openSession).toHaveBeenCalledTimes(1);
+      expect(h.client2.uploadSmallFile).toHaveBeenCalledTimes(1);
     });
 
-    it('is a storage error when Drive does not finish it', async () => {
+    it('is a storage error, the upload kept, when Drive keeps failing', async () => {
       const h = harness({ size: 0 });
-      h.client.queryCommitted.mockResolvedValue({ done: false, committed: 0 });
+      h.client.uploadSmallFile.mockRejectedValue(driveError('transient', { status: 503 }));
       await h.session.start();
-      expect(await h.settled()).toEqual({ type: 'error', code: UploadErrorCode.STORAGE_ERROR, value: 'Storage did not accept the empty file.' });
+      expect(await h.settled()).toEqual({ type: 'error', code: UploadErrorCode.STORAGE_ERROR, value: 'Storage is not answering right now; reconnect to resume the upload.' });
       expect(h.ws.closeCode).toBe(1011);
+      expect(h.client.uploadSmallFile).toHaveBeenCalledTimes(3);
       expect(h.ledger.end).not.toHaveBeenCalled();
       expect(await until(() => h.lock.release.mock.calls.length > 0)).toBe(true);
     });

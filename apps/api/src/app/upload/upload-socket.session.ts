@@ -581,10 +581,25 @@ export class UploadSocketSession {
 
   // ------------------------------------------------------------------- end
 
+  /**
+   * An empty file cannot finish a resumable session (Google documents no request that
+   * would): it is stored with a one-request upload instead, and the session dropped.
+   */
   private async finishEmpty(): Promise<void> {
-    const result = await this.driveStatus(true);
-    if (!result.done) throw new SessionEnd(UploadErrorCode.STORAGE_ERROR, 'Storage did not accept the empty file.', 1011);
-    await this.finish(result.file, await this.hash.digest());
+    const folderId = (await this.deps.pool.get(this.drive.accountId))?.folderId ?? null;
+    const stored = await this.driveCall(
+      'empty',
+      () =>
+        this.drive.client.uploadSmallFile({
+          name: this.file.filename,
+          mimeType: this.file.contentType,
+          parents: folderId ? [folderId] : undefined,
+          body: Buffer.alloc(0),
+        }),
+      true,
+    );
+    await this.drive.cancel().catch(() => undefined);
+    await this.finish(stored, await this.hash.digest());
   }
 
   /** Drive has the whole file: compare it with what was sent, then complete the upload. */
