@@ -22,7 +22,6 @@ import { DownloadModule } from './download/download.module';
 import { HealthModule } from './health/health.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { SettingsModule } from './settings/settings.module';
-import { SystemModule } from './system/system.module';
 import { UploadModule } from './upload/upload.module';
 import { UsersModule } from './users/users.module';
 import { WsTicketsModule } from './ws-tickets/ws-tickets.module';
@@ -39,7 +38,6 @@ export class AppModule {
         QueueModule,
         HealthModule,
         MetricsModule,
-        SystemModule,
         OpenApiModule,
         SettingsModule,
         ActivityModule,

@@ -1,9 +1,7 @@
 import { ApiRoutes } from '@ddx/contracts';
 import { spawnRedisServer } from '@ddx/local-services';
-import { QueueName } from '@ddx/server-queue';
-import { getQueueToken } from '@nestjs/bullmq';
+import { AllQueues } from '@ddx/server-queue';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { Queue } from 'bullmq';
 import { Connection } from 'mongoose';
 
 import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
@@ -95,7 +93,7 @@ describe('when Redis is down', () => {
     if (redis?.port) {
       redis = await spawnRedisServer({ port: redis.port });
       // BullMQ's connections are mid-backoff; let them reconnect before closing.
-      await Promise.all(Object.values(QueueName).map((name) => api.app.get<Queue>(getQueueToken(name)).waitUntilReady()));
+      await Promise.all(api.app.get(AllQueues).list().map((queue) => queue.waitUntilReady()));
     }
     await api?.app.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
     await api?.close();

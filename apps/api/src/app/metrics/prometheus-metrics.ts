@@ -1,11 +1,9 @@
 import { LATENCY_BUCKETS_MS } from '@ddx/contracts';
 import { FileRepository } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { LiveEventsPublisher, QueueName } from '@ddx/server-queue';
-import { getQueueToken } from '@nestjs/bullmq';
+import { AllQueues, LiveEventsPublisher, QueueProducer } from '@ddx/server-queue';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import { withTimeout } from './with-timeout';
@@ -57,7 +55,7 @@ export class PrometheusMetrics implements OnModuleInit {
     this.uploadsFailed = new Counter({ name: 'ddx_uploads_failed_total', help: 'Uploads that ended with an error on this process, by error code', labelNames: ['code'], registers });
     this.uploadedBytes = new Counter({ name: 'ddx_uploaded_bytes_total', help: 'Size of the uploads finished on this process', registers });
 
-    const queues = (): Array<[string, Queue]> => Object.values(QueueName).map((name) => [name, this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })]);
+    const queues = (): Array<[string, QueueProducer]> => this.moduleRef.get(AllQueues, { strict: false }).list().map((queue) => [queue.name, queue]);
     new Gauge({
       name: 'ddx_queue_jobs',
       help: 'BullMQ jobs per queue and state (shared by every replica)',
@@ -67,7 +65,7 @@ export class PrometheusMetrics implements OnModuleInit {
         this.reset();
         await Promise.all(
           queues().map(async ([name, queue]) => {
-            const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES), COLLECT_TIMEOUT_MS).catch(() => null);
+            const counts = await withTimeout(queue.jobCounts(...QUEUE_STATES), COLLECT_TIMEOUT_MS).catch(() => null);
             if (counts) for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
           }),
         );

@@ -1,7 +1,7 @@
 import { RunningApp, startApp } from '@ddx/local-services';
+import { SystemQueue } from '@ddx/server-queue';
 
 import { startTestApp, TestApp, testEnv } from '../../testing/test-app';
-import { SystemQueueService } from './system-queue.service';
 
 describe('system queue: api → BullMQ → worker process', () => {
   let api: TestApp;
@@ -19,7 +19,7 @@ describe('system queue: api → BullMQ → worker process', () => {
   });
 
   it('a ping queued by the api is processed by the separate worker process', async () => {
-    const result = await api.app.get(SystemQueueService).ping('n-123');
+    const result = await api.app.get(SystemQueue).ping('n-123');
     expect(result.nonce).toBe('n-123');
     expect(result.pid).toBe(worker.process.pid);
     expect(result.pid).not.toBe(process.pid);

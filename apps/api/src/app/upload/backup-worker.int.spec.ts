@@ -2,6 +2,7 @@ import { InitiateUploadResponse } from '@ddx/contracts';
 import { RunningApp, startApp } from '@ddx/local-services';
 import { testWebdav } from '@ddx/local-services/testing';
 import { FileDoc, FileRepository } from '@ddx/server-database';
+import { openQueue, QueueName } from '@ddx/server-queue';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -141,8 +142,7 @@ describe('backup worker: copies to WebDAV, verified, retried, recovered', () => 
     // No worker while the file completes: the job sits in Redis; then it is "lost".
     const data = randomBytes(MiB + 5);
     const id = await upload('lost.bin', data);
-    const { Queue } = await import('bullmq');
-    const queue = new Queue('backup', { connection: { url: env['REDIS_URL'] } as never, prefix: `${env['REDIS_PREFIX']}:bull` });
+    const queue = openQueue(QueueName.backup, env);
     await (await queue.getJob(id))?.remove();
     await queue.close();
     await files().setBackup(id, { backupStatus: 'none' });

@@ -1,10 +1,7 @@
 import { AppConfig } from '@ddx/server-config';
-import { FileRepository } from '@ddx/server-database';
-import { BackupCopyJobData, QueueName } from '@ddx/server-queue';
-import { enqueueBackup, UploadLedger } from '@ddx/server-uploads';
-import { InjectQueue } from '@nestjs/bullmq';
+import { BackupQueue } from '@ddx/server-queue';
+import { UploadLedger } from '@ddx/server-uploads';
 import { Module, OnModuleInit } from '@nestjs/common';
-import { Queue } from 'bullmq';
 
 import { Md5Thread } from './md5-thread';
 import { UploadAdmission } from './upload-admission';
@@ -17,15 +14,14 @@ import { UploadService } from './upload.service';
 class BackupOnCompletion implements OnModuleInit {
   constructor(
     private readonly ledger: UploadLedger,
-    private readonly files: FileRepository,
     private readonly config: AppConfig,
-    @InjectQueue(QueueName.backup) private readonly backups: Queue<BackupCopyJobData>,
+    private readonly backups: BackupQueue,
   ) {}
 
   onModuleInit(): void {
     if (!this.config.WEBDAV_URL) return; // backups disabled
     this.ledger.onFileCompleted(async ({ fileId }) => {
-      await enqueueBackup(this.backups, this.files, fileId, this.config.BACKUP_MAX_ATTEMPTS);
+      await this.backups.enqueue(fileId);
     });
   }
 }
@@ -40,8 +36,8 @@ class BackupOnCompletion implements OnModuleInit {
     Md5Thread,
     {
       provide: BackupOnCompletion,
-      inject: [UploadLedger, FileRepository, AppConfig, `BullQueue_${QueueName.backup}`],
-      useFactory: (l: UploadLedger, f: FileRepository, c: AppConfig, q: Queue<BackupCopyJobData>) => new BackupOnCompletion(l, f, c, q),
+      inject: [UploadLedger, AppConfig, BackupQueue],
+      useFactory: (l: UploadLedger, c: AppConfig, q: BackupQueue) => new BackupOnCompletion(l, c, q),
     },
   ],
 })

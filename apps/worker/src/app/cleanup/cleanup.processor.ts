@@ -2,11 +2,11 @@ import { UPLOAD_RECORD_RETENTION_DAYS_DEFAULT, UPLOAD_RECORD_RETENTION_SETTING, 
 import { BACKUP_STORE, BackupStore, parentPath } from '@ddx/server-backup';
 import { FileRepository, readStoredSetting, UserStorageRepository } from '@ddx/server-database';
 import { DriveAccountPool, DriveError } from '@ddx/server-drive';
-import { CleanupJob, CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { CleanupJob, CleanupPurgeJobData, CleanupQueue, QueueName } from '@ddx/server-queue';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Job, Queue } from 'bullmq';
+import { Job } from 'bullmq';
 import { Connection } from 'mongoose';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -36,13 +36,13 @@ export class CleanupProcessor extends WorkerHost implements OnApplicationBootstr
     private readonly pool: DriveAccountPool,
     @Inject(BACKUP_STORE) private readonly store: BackupStore | null,
     @InjectConnection() private readonly connection: Connection,
-    @InjectQueue(QueueName.cleanup) private readonly queue: Queue,
+    private readonly queue: CleanupQueue,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(CleanupJob.purgeEndedUploads, { every: DAY_MS }, { name: CleanupJob.purgeEndedUploads });
+    await this.queue.scheduleEndedUploadsPurge();
   }
 
   async process(job: Job<CleanupPurgeJobData>): Promise<{ purged: boolean } | EndedUploadsPurge> {

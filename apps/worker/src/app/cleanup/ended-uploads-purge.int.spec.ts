@@ -1,7 +1,7 @@
 import { isolatedNames } from '@ddx/local-services/testing';
 import { FileDoc, FileRepository, fileSchema } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { Queue } from 'bullmq';
+import { CleanupQueue } from '@ddx/server-queue';
 import mongoose, { Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 
@@ -20,7 +20,7 @@ describe('CleanupProcessor: records of cancelled, failed and expired uploads pas
     connection = await mongoose.createConnection(isolatedNames('endedpurge').mongoUrl, { retryWrites: false }).asPromise();
     files = new FileRepository(connection.model<FileDoc>('File', fileSchema));
     // Only the records purge runs here: no Drive, store or queue is touched.
-    processor = new CleanupProcessor(files, null as never, null as unknown as DriveAccountPool, null, connection, null as unknown as Queue);
+    processor = new CleanupProcessor(files, null as never, null as unknown as DriveAccountPool, null, connection, null as unknown as CleanupQueue);
   });
 
   afterAll(async () => {

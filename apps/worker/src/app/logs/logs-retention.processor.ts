@@ -1,10 +1,10 @@
 import { LOG_KINDS, LOG_RETENTION_DEFAULTS, LOG_RETENTION_SETTING, LogKind, logRetentionDaysSchema } from '@ddx/contracts';
 import { ACTIVITY_LOGS_COLLECTION, purgeLogsBefore, readStoredSetting, SYSTEM_LOGS_PURGED_ACTION } from '@ddx/server-database';
-import { LogsJob, QueueName } from '@ddx/server-queue';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { LogsJob, LogsQueue, QueueName } from '@ddx/server-queue';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Job, Queue } from 'bullmq';
+import { Job } from 'bullmq';
 import { Connection } from 'mongoose';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -29,13 +29,13 @@ export class LogsRetentionProcessor extends WorkerHost implements OnApplicationB
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
-    @InjectQueue(QueueName.logs) private readonly queue: Queue,
+    private readonly queue: LogsQueue,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(LogsJob.purge, { every: DAY_MS }, { name: LogsJob.purge });
+    await this.queue.scheduleDailyPurge();
   }
 
   async process(job: Job): Promise<LogsPurgeOutcome[]> {

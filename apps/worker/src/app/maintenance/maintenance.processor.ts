@@ -1,11 +1,9 @@
-import { AppConfig } from '@ddx/server-config';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { FileRepository } from '@ddx/server-database';
-import { BackupCopyJobData, LiveEventsPublisher, MaintenanceJob, QueueName } from '@ddx/server-queue';
-import { sweepBackups, UploadLedger } from '@ddx/server-uploads';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { BackupQueue, LiveEventsPublisher, MaintenanceJob, MaintenanceQueue, QueueName } from '@ddx/server-queue';
+import { UploadLedger } from '@ddx/server-uploads';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { Job } from 'bullmq';
 
 /**
  * Periodic upkeep. Schedules are upserted by every worker at start (same
@@ -19,21 +17,15 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   constructor(
     private readonly pool: DriveAccountPool,
     private readonly ledger: UploadLedger,
-    private readonly config: AppConfig,
-    private readonly files: FileRepository,
     private readonly events: LiveEventsPublisher,
-    @InjectQueue(QueueName.maintenance) private readonly queue: Queue,
-    @InjectQueue(QueueName.backup) private readonly backups: Queue<BackupCopyJobData>,
+    private readonly queue: MaintenanceQueue,
+    private readonly backups: BackupQueue,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(MaintenanceJob.refreshDriveAccounts, { every: this.config.DRIVE_REFRESH_INTERVAL_MS }, { name: MaintenanceJob.refreshDriveAccounts });
-    await this.queue.upsertJobScheduler(MaintenanceJob.expireUploads, { every: this.config.UPLOAD_EXPIRY_SWEEP_MS }, { name: MaintenanceJob.expireUploads });
-    if (this.config.WEBDAV_URL) {
-      await this.queue.upsertJobScheduler(MaintenanceJob.sweepBackups, { every: this.config.BACKUP_SWEEP_MS }, { name: MaintenanceJob.sweepBackups });
-    }
+    await this.queue.scheduleUpkeep();
   }
 
   async process(job: Job): Promise<unknown> {
@@ -56,7 +48,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
         return { expired };
       }
       case MaintenanceJob.sweepBackups: {
-        const queued = await sweepBackups(this.backups, this.files, this.config.BACKUP_MAX_ATTEMPTS);
+        const queued = await this.backups.sweep();
         if (queued) this.logger.log({ msg: 'queued missing backups', queued });
         return { queued };
       }

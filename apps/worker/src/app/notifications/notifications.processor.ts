@@ -1,9 +1,9 @@
 import { renderNotificationText } from '@ddx/contracts';
 import { DeliveryRepository, NotificationAudienceResolver, NotificationDoc, NotificationRepository, Recipient } from '@ddx/server-database';
-import { enqueueNotificationSend, NotificationJob, NotificationSendJobData, QueueName } from '@ddx/server-queue';
-import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { NotificationJob, NotificationQueue, NotificationSendJobData, QueueName } from '@ddx/server-queue';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { Job } from 'bullmq';
 
 import { NotificationMailer } from './notification-mailer';
 
@@ -46,13 +46,13 @@ export class NotificationsProcessor extends WorkerHost implements OnApplicationB
     private readonly deliveries: DeliveryRepository,
     private readonly audience: NotificationAudienceResolver,
     private readonly mailer: NotificationMailer,
-    @InjectQueue(QueueName.notifications) private readonly queue: Queue<NotificationSendJobData>,
+    private readonly queue: NotificationQueue,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(NotificationJob.sweep, { every: SWEEP_EVERY_MS }, { name: NotificationJob.sweep });
+    await this.queue.scheduleSweep(SWEEP_EVERY_MS);
     // Overdue notifications are queued now rather than at the first scheduled sweep.
     await this.sweep().catch((e: unknown) => this.logger.warn({ msg: 'notification sweep at start failed', err: String(e) }));
   }
@@ -131,7 +131,7 @@ export class NotificationsProcessor extends WorkerHost implements OnApplicationB
       const page = await this.notifications.pending(200, after);
       if (!page.length) break;
       for (const n of page) {
-        if ((await enqueueNotificationSend(this.queue, n._id, n.scheduledAt ?? new Date())) === 'queued') queued++;
+        if ((await this.queue.enqueueSend(n._id, n.scheduledAt ?? new Date())) === 'queued') queued++;
       }
       seen += page.length;
       after = page[page.length - 1]?._id;

@@ -1,6 +1,6 @@
 import { startApp } from '@ddx/local-services';
 import { testServices } from '@ddx/local-services/testing';
-import { QueueName } from '@ddx/server-queue';
+import { openQueue, openQueueEvents, QueueName } from '@ddx/server-queue';
 import { Queue, QueueEvents } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -55,10 +55,8 @@ describe('backup concurrency setting, enforced by the worker', () => {
 
   beforeAll(async () => {
     w = await AdminWorld.start('backupconc', { env: { SETTINGS_CACHE_TTL_MS: '500' } });
-    const connection = { url: w.env['REDIS_URL'] } as never;
-    const prefix = `${w.env['REDIS_PREFIX']}:bull`;
-    queue = new Queue(QueueName.backup, { connection, prefix });
-    events = new QueueEvents(QueueName.backup, { connection, prefix });
+    queue = openQueue(QueueName.backup, w.env);
+    events = openQueueEvents(QueueName.backup, w.env);
     await events.waitUntilReady();
     timeline = new JobTimeline(events);
   });

@@ -1,11 +1,9 @@
 import { ErrorCode, isAdminRole, LiveEvent, WS_ADMIN_PATH } from '@ddx/contracts';
 import { pingDatabase } from '@ddx/server-database';
-import { LiveEventsPublisher, QueueName, REDIS } from '@ddx/server-queue';
-import { InjectQueue } from '@nestjs/bullmq';
+import { BackupQueue, CleanupQueue, LiveEventsPublisher, MaintenanceQueue, REDIS } from '@ddx/server-queue';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Connection } from 'mongoose';
 import { IncomingMessage, Server } from 'node:http';
@@ -53,9 +51,9 @@ export class AdminLiveGateway implements OnApplicationBootstrap, OnApplicationSh
     private readonly events: LiveEventsPublisher,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectConnection() private readonly connection: Connection,
-    @InjectQueue(QueueName.backup) private readonly backupQueue: Queue,
-    @InjectQueue(QueueName.cleanup) private readonly cleanupQueue: Queue,
-    @InjectQueue(QueueName.maintenance) private readonly maintenanceQueue: Queue,
+    private readonly backupQueue: BackupQueue,
+    private readonly cleanupQueue: CleanupQueue,
+    private readonly maintenanceQueue: MaintenanceQueue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -130,9 +128,9 @@ export class AdminLiveGateway implements OnApplicationBootstrap, OnApplicationSh
     const mem = process.memoryUsage();
     for (const [pid, w] of this.workers) if (now - new Date(w.seenAt).getTime() > 15_000) this.workers.delete(pid);
     const [backup, cleanup, maintenance, mongoLatencyMs, redisLatencyMs] = await Promise.all([
-      this.backupQueue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
-      this.cleanupQueue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
-      this.maintenanceQueue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
+      this.backupQueue.jobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
+      this.cleanupQueue.jobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
+      this.maintenanceQueue.jobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({})),
       this.timed(() => pingDatabase(this.connection)),
       this.timed(async () => (await this.redis.ping()) === 'PONG'),
     ]);

@@ -1,4 +1,4 @@
-import { LogsJob, QueueName } from '@ddx/server-queue';
+import { LogsJob, openQueue, openQueueEvents, QueueName } from '@ddx/server-queue';
 import { Queue, QueueEvents } from 'bullmq';
 import { Types } from 'mongoose';
 
@@ -17,10 +17,8 @@ describe('log retention job (worker)', () => {
 
   beforeAll(async () => {
     w = await AdminWorld.start('logretention');
-    const connection = { url: w.env['REDIS_URL'] } as never;
-    const prefix = `${w.env['REDIS_PREFIX']}:bull`;
-    queue = new Queue(QueueName.logs, { connection, prefix });
-    events = new QueueEvents(QueueName.logs, { connection, prefix });
+    queue = openQueue(QueueName.logs, w.env);
+    events = openQueueEvents(QueueName.logs, w.env);
     await events.waitUntilReady();
   });
 

@@ -1,9 +1,7 @@
 import { Alert, AlertKey, Alerts } from '@ddx/contracts';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { QueueName } from '@ddx/server-queue';
-import { InjectQueue } from '@nestjs/bullmq';
+import { BackupQueue } from '@ddx/server-queue';
 import { Injectable } from '@nestjs/common';
-import { Queue } from 'bullmq';
 
 import { withTimeout } from '../../metrics/with-timeout';
 import { Settings } from '../../settings/settings.definitions';
@@ -49,24 +47,24 @@ export class AlertsService {
     private readonly probes: SystemProbes,
     private readonly failures: BackupFailuresRepository,
     private readonly pool: DriveAccountPool,
-    @InjectQueue(QueueName.backup) private readonly backupQueue: Queue,
+    private readonly backupQueue: BackupQueue,
   ) {}
 
   async evaluate(): Promise<Alerts> {
     const now = Date.now();
     const measure = <T>(p: Promise<T>) => withTimeout(p, PROBE_TIMEOUT_MS).catch(() => null);
-    const [settings, disk, failures, counts, accounts] = await Promise.all([
+    const [settings, disk, failures, backupDepth, accounts] = await Promise.all([
       this.settings.getAll(),
       this.probes.disk(),
       measure(this.failures.countFailedSince(new Date(now - DAY_MS))),
-      measure(this.backupQueue.getJobCounts('waiting', 'prioritized', 'active', 'delayed')),
+      measure(this.backupQueue.depth()),
       measure(this.pool.list()),
     ]);
     const values: Record<AlertKey, number | null> = {
       disk_free: disk.usage?.free_percent ?? null,
       process_memory: process.memoryUsage().rss,
       backup_failures_24h: failures,
-      backup_queue_depth: counts ? Object.values(counts).reduce((a, b) => a + b, 0) : null,
+      backup_queue_depth: backupDepth,
       unhealthy_accounts: accounts ? accounts.filter((a) => a.health === 'unhealthy').length : null,
     };
     const alerts = RULES.map((rule): Alert => {

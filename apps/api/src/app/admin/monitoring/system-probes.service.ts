@@ -3,12 +3,10 @@ import { BACKUP_STORE, BackupStore, describeBackupTarget } from '@ddx/server-bac
 import { AppConfig } from '@ddx/server-config';
 import { pingDatabase } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
-import { QueueName, REDIS } from '@ddx/server-queue';
-import { getQueueToken } from '@nestjs/bullmq';
+import { AllQueues, QueueProducer, REDIS } from '@ddx/server-queue';
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Connection } from 'mongoose';
 import { statfs } from 'node:fs/promises';
@@ -56,8 +54,8 @@ export class SystemProbes implements OnModuleInit, OnModuleDestroy {
     this.loopDelay?.disable();
   }
 
-  queues(): Array<[string, Queue]> {
-    return Object.values(QueueName).map((name) => [name, this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })]);
+  queues(): Array<[string, QueueProducer]> {
+    return this.moduleRef.get(AllQueues, { strict: false }).list().map((queue) => [queue.name, queue]);
   }
 
   async health(): Promise<MonitoringHealth> {
@@ -68,7 +66,7 @@ export class SystemProbes implements OnModuleInit, OnModuleDestroy {
       this.mongoProbe(),
       this.redisProbe(),
       runProbe('worker', async () => {
-        const counts = await Promise.all(this.queues().map(([, q]) => q.getWorkersCount()));
+        const counts = await Promise.all(this.queues().map(([, q]) => q.workersCount()));
         const total = counts.reduce((a, b) => a + b, 0);
         return total > 0 ? { detail: `${total} worker connections on ${counts.filter((n) => n > 0).length} queues` } : { status: 'down', detail: 'no worker is consuming the queues' };
       }),
@@ -131,7 +129,7 @@ export class SystemProbes implements OnModuleInit, OnModuleDestroy {
       this.queues().map(async ([name, queue]) => {
         try {
           const [c, paused, workers] = await withTimeout(
-            Promise.all([queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed', 'paused'), queue.isPaused(), queue.getWorkersCount()]),
+            Promise.all([queue.jobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed', 'paused'), queue.isPaused(), queue.workersCount()]),
             PROBE_TIMEOUT_MS,
           );
           const waiting = (c['waiting'] ?? 0) + (c['prioritized'] ?? 0) + (c['paused'] ?? 0);

@@ -12,9 +12,7 @@ import {
   UserNotificationList,
 } from '@ddx/contracts';
 import { DeliveryRepository, NotificationAudienceResolver } from '@ddx/server-database';
-import { NotificationSendJobData, QueueName } from '@ddx/server-queue';
-import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import { NotificationQueue } from '@ddx/server-queue';
 import { Types } from 'mongoose';
 
 import { AdminWorld, sleep, TestUser } from '../testing/admin-world';
@@ -355,10 +353,10 @@ describe('notifications (api + worker + SMTP catcher + FerretDB + Redis)', () =>
     const delayed = await create({ title: 'Kept in Redis', body: 'x', audience: { kind: 'users', user_ids: [bob.id] }, scheduled_at: inSeconds(2) });
     const lost = await create({ title: 'Job lost', body: 'y', audience: { kind: 'users', user_ids: [bob.id] }, scheduled_at: inSeconds(2) });
     expect([delayed.status, lost.status]).toEqual([201, 201]);
-    const queue = w.api.app.get<Queue<NotificationSendJobData>>(getQueueToken(QueueName.notifications));
-    expect(await (await queue.getJob(delayed.body.id))?.getState()).toBe('delayed');
-    await (await queue.getJob(lost.body.id))?.remove();
-    expect(await queue.getJob(lost.body.id)).toBeUndefined();
+    const queue = w.api.app.get(NotificationQueue);
+    expect(await queue.sendState(delayed.body.id)).toBe('delayed');
+    expect(await queue.removeSend(lost.body.id)).toBe(true);
+    expect(await queue.sendState(lost.body.id)).toBeNull();
 
     // Past their time with no worker: nothing delivered.
     while (Date.now() < Date.parse(lost.body.scheduled_at as string) + 1500) await sleep(250);

@@ -22,10 +22,8 @@ import {
   NotificationDoc,
   NotificationRepository,
 } from '@ddx/server-database';
-import { enqueueNotificationSend, NotificationSendJobData, QueueName, removeNotificationSend } from '@ddx/server-queue';
-import { InjectQueue } from '@nestjs/bullmq';
+import { NotificationQueue } from '@ddx/server-queue';
 import { Injectable } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 
 import { ActivityAction } from '../../activity/activity-action';
@@ -48,7 +46,7 @@ export class AdminNotificationsService {
     private readonly audience: NotificationAudienceResolver,
     private readonly config: AppConfig,
     private readonly audit: AdminAudit,
-    @InjectQueue(QueueName.notifications) private readonly queue: Queue<NotificationSendJobData>,
+    private readonly queue: NotificationQueue,
   ) {}
 
   async list(status: NotificationStatus | undefined, page: number, limit: number): Promise<AdminNotificationList> {
@@ -100,7 +98,7 @@ export class AdminNotificationsService {
       scheduledAt,
       createdBy: { id: actor.admin.id, email: actor.admin.email },
     });
-    if (scheduledAt) await enqueueNotificationSend(this.queue, n._id, scheduledAt);
+    if (scheduledAt) await this.queue.enqueueSend(n._id, scheduledAt);
     await this.audit.record(actor, ActivityAction.adminNotificationCreate, n._id, {
       title,
       audience: input.audience.kind,
@@ -123,7 +121,7 @@ export class AdminNotificationsService {
     await this.assertAudience({ kind: current.audience.kind, user_ids: current.audience.userIds, role: current.audience.role ?? undefined }, current.audience);
     const n = await this.notifications.transition(id, ['draft'], 'scheduled', { scheduledAt });
     if (!n) throw new AppException(409, NotificationErrorCode.NOTIFICATION_STATE, 'This draft was sent or cancelled meanwhile.');
-    await enqueueNotificationSend(this.queue, id, scheduledAt);
+    await this.queue.enqueueSend(id, scheduledAt);
     await this.audit.record(actor, ActivityAction.adminNotificationSend, id, { title: n.title, scheduledAt: scheduledAt.toISOString() });
     return this.get(id);
   }
@@ -135,7 +133,7 @@ export class AdminNotificationsService {
       const now = (await this.notifications.findById(id))?.status ?? current.status;
       throw new AppException(409, NotificationErrorCode.NOTIFICATION_STATE, `Only a draft or a scheduled notification can be cancelled; this one is ${now}.`);
     }
-    const jobRemoved = await removeNotificationSend(this.queue, id);
+    const jobRemoved = await this.queue.removeSend(id);
     await this.audit.record(actor, ActivityAction.adminNotificationCancel, id, { title: n.title, previousStatus: current.status, scheduledAt: current.scheduledAt?.toISOString() ?? null, jobRemoved });
     return this.get(id);
   }
@@ -147,7 +145,7 @@ export class AdminNotificationsService {
     if (current.status === 'draft' || current.status === 'scheduled') await this.notifications.transition(id, ['draft', 'scheduled'], 'cancelled', { cancelledAt: new Date() });
     const latest = await this.notifications.findById(id);
     if (latest?.status === 'sending') throw new AppException(409, NotificationErrorCode.NOTIFICATION_STATE, 'This notification is being sent; delete it once sending ends.');
-    await removeNotificationSend(this.queue, id);
+    await this.queue.removeSend(id);
     const deliveries = await this.deliveries.deleteFor(id);
     await this.notifications.delete(id);
     await this.audit.record(actor, ActivityAction.adminNotificationDelete, id, { title: current.title, status: current.status, deliveries });

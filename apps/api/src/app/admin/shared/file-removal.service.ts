@@ -1,9 +1,7 @@
 import { FileDoc, FileRepository } from '@ddx/server-database';
-import { CleanupJob, CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
+import { CleanupQueue } from '@ddx/server-queue';
 import { UploadLedger } from '@ddx/server-uploads';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { Queue } from 'bullmq';
 
 export interface Removal {
   /** The record is now `deleted` (false: it already was, or it vanished). */
@@ -25,7 +23,7 @@ export class FileRemoval {
   constructor(
     private readonly files: FileRepository,
     private readonly ledger: UploadLedger,
-    @InjectQueue(QueueName.cleanup) private readonly cleanup: Queue<CleanupPurgeJobData>,
+    private readonly cleanup: CleanupQueue,
   ) {}
 
   async remove(file: FileDoc): Promise<Removal> {
@@ -38,7 +36,7 @@ export class FileRemoval {
     if (!before) return result;
     result.removed = true;
     if (before.status === 'completed') {
-      await this.cleanup.add(CleanupJob.purge, { fileId: file._id }, { jobId: file._id, attempts: 10, backoff: { type: 'exponential', delay: 5000 } });
+      await this.cleanup.purgeFile(file._id);
       result.purgeQueued = true;
     }
     return result;

@@ -1,19 +1,23 @@
-import { PingJobData, PingJobResult, QueueName, SystemJob } from '@ddx/server-queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 
-/** Producer for the `system` queue; `ping` proves a worker is consuming. */
+import { PingJobData, PingJobResult, QueueName, SystemJob } from './queue-names';
+import { QueueProducer } from './queue-producer';
+
+/** Producer of the `system` queue; `ping` proves a worker is consuming. */
 @Injectable()
-export class SystemQueueService implements OnModuleDestroy {
+export class SystemQueue extends QueueProducer implements OnModuleDestroy {
   private events?: QueueEvents;
 
-  constructor(@InjectQueue(QueueName.system) private readonly queue: Queue) {}
+  constructor(@InjectQueue(QueueName.system) private readonly queue: Queue<PingJobData>) {
+    super(queue);
+  }
 
   async ping(nonce: string, timeoutMs = 10_000): Promise<PingJobResult> {
     this.events ??= new QueueEvents(this.queue.name, { connection: this.queue.opts.connection, prefix: this.queue.opts.prefix });
     await this.events.waitUntilReady();
-    const job = await this.queue.add(SystemJob.ping, { nonce } satisfies PingJobData, { removeOnComplete: true });
+    const job = await this.queue.add(SystemJob.ping, { nonce }, { removeOnComplete: true });
     return (await job.waitUntilFinished(this.events, timeoutMs)) as PingJobResult;
   }
 
