@@ -3,10 +3,11 @@
  * the figures of issue #12 against baselines taken in the same run and
  * prints a table; the JSON goes to tools/bench/results/.
  *
- *   npm run bench                      full sizes, 3 interleaved repeats
- *   npm run bench -- --quick           small sizes, 1 repeat (what the jest spec runs)
- *   npm run bench -- --only upload-single,download --repeats 5
- *   npm run bench -- --distant           only the distant-Drive figures (emulator 40 ms away)
+ *   npm run bench                      full sizes, 5 interleaved repeats, verdicts on the median of paired ratios
+ *   npm run bench -- --quick           small sizes, 1 repeat, every figure (what the jest spec runs)
+ *   npm run bench -- --only upload-single,download --repeats 3
+ *   npm run bench -- --distant         only the distant-Drive figures (emulator 40 ms away; with --quick, small sizes)
+ *   npm run bench -- --only browser --browser-trace --keep   one more browser upload under a Chromium trace (temp dir's traces/)
  *   npm run bench -- --profile --only upload-single   api under --cpu-prof; prints where it spent its time
  *   npm run bench -- --no-build --keep  skip the build; keep the temp dir (logs, data, profiles)
  */
@@ -20,7 +21,7 @@ import { formatReport, writeReport } from './lib/report';
 import { runningStacks } from './lib/stack';
 
 function parseArgs(argv: string[]) {
-  const opts = { quick: false, build: true, profile: false, keep: false, repeats: undefined as number | undefined, only: [] as FigureId[], out: undefined as string | undefined };
+  const opts = { quick: false, build: true, profile: false, keep: false, browserTrace: false, repeats: undefined as number | undefined, only: [] as FigureId[], out: undefined as string | undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = () => {
@@ -32,8 +33,12 @@ function parseArgs(argv: string[]) {
     else if (a === '--no-build') opts.build = false;
     else if (a === '--profile') opts.profile = true;
     else if (a === '--keep') opts.keep = true;
+    else if (a === '--browser-trace') opts.browserTrace = true;
     else if (a === '--distant') opts.only.push(...DISTANT_IDS);
-    else if (a === '--repeats') opts.repeats = Number(value());
+    else if (a === '--repeats') {
+      opts.repeats = Number(value());
+      if (!Number.isInteger(opts.repeats) || opts.repeats < 1) throw new Error('--repeats needs a whole number ≥ 1');
+    }
     else if (a === '--out') opts.out = value();
     else if (a === '--only') {
       for (const id of value().split(',')) {
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
       void Promise.all([...runningStacks].map((s) => s.stop())).finally(() => process.exit(130));
     });
   }
-  const report = await runBench({ quick: opts.quick, repeats: opts.repeats, only: opts.only, profile: opts.profile, keep: opts.keep, say });
+  const report = await runBench({ quick: opts.quick, repeats: opts.repeats, only: opts.only, profile: opts.profile, keep: opts.keep, browserTrace: opts.browserTrace, say });
   process.stdout.write(`\n${formatReport(report)}\n`);
   const complete = opts.only.length === 0;
   const file = writeReport(report, opts.out ?? join(root, 'tools/bench/results'), { latest: complete && !opts.quick && !opts.profile });

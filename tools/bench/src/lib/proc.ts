@@ -61,7 +61,7 @@ export function cpuMs(pid: number, tid?: number): number {
   }
 }
 
-/** CPU ms used so far by each thread of a process, summed by thread name (/proc/<pid>/task/<tid>/comm). */
+/** CPU ms used so far by each thread of a process, summed by thread name (/proc/<pid>/task/<tid>/comm; the main thread is 'event loop'). */
 export function cpuByThreadName(pid: number): Record<string, number> {
   const out: Record<string, number> = {};
   let tids: string[] = [];
@@ -72,39 +72,15 @@ export function cpuByThreadName(pid: number): Record<string, number> {
   }
   for (const tid of tids) {
     try {
-      const name = Number(tid) === pid ? 'event loop' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      // Worker threads keep the process's name; libuv's pool and V8's helpers have their own.
+      const name = Number(tid) === pid ? 'event loop' : comm === 'node' ? 'worker threads' : comm;
       out[name] = (out[name] ?? 0) + cpuMs(pid, Number(tid));
     } catch {
       // thread ended meanwhile
     }
   }
   return out;
-}
-
-export interface ApiCpu {
-  mainMsPerMiB: number;
-  totalMsPerMiB: number;
-  /** ms per MiB by thread name (event loop, MD5 worker thread, V8 GC helpers, libuv pool…). */
-  byThread: Record<string, number>;
-}
-
-/** CPU the api spends per MiB moved: its main (event loop) thread, and all its threads. */
-export function cpuMeter(pid: number): { stop(bytes: number): ApiCpu } {
-  const main0 = cpuMs(pid, pid);
-  const all0 = cpuMs(pid);
-  const threads0 = cpuByThreadName(pid);
-  return {
-    stop: (bytes) => {
-      const mib = bytes / (1024 * 1024);
-      const r2 = (x: number) => Math.round(x * 100) / 100;
-      const byThread: Record<string, number> = {};
-      for (const [name, ms] of Object.entries(cpuByThreadName(pid))) {
-        const d = ms - (threads0[name] ?? 0);
-        if (d > 0) byThread[name] = r2(d / mib);
-      }
-      return { mainMsPerMiB: r2((cpuMs(pid, pid) - main0) / mib), totalMsPerMiB: r2((cpuMs(pid) - all0) / mib), byThread };
-    },
-  };
 }
 
 function version(command: string, args: string[], pattern: RegExp): string | null {
