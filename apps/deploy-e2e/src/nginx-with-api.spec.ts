@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 
 // Test-only: the protocol client the api's own tests use.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { runUpload } from '../../api/src/testing/upload-client';
+import { runUpload, runUploadRetryingLock } from '../../api/src/testing/upload-client';
 import { header, HttpResult, send } from './support/http-client';
 import { AccessLogEntry, NginxInstance, startNginx } from './support/nginx-instance';
 
@@ -317,8 +317,12 @@ describe('nginx in front of two api replicas and the built SPA', () => {
       const data = randomBytes(9 * MiB + 77);
       const up = await initiate(data.length, 'via-nginx.bin');
       const run = await runUpload(nginx.url, up.file_id, up.upload_token, data);
-      expect(run.messages[0]).toMatchObject({ type: 'ready', offset: 0 });
-      expect(run.messages.filter((m) => m.type === 'progress').length).toBeGreaterThanOrEqual(3);
+      expect(run.messages[0]).toMatchObject({ type: 'ready', offset: 0, chunk_size: 4 * MiB });
+      // One `received` per 4 MiB frame as it passes on to Drive (the client's send window
+      // moves with them), then what Drive stored, then success.
+      const received = run.messages.flatMap((m) => (m.type === 'received' ? [m.offset] : []));
+      expect(received).toEqual([4 * MiB, 8 * MiB, data.length]);
+      expect(run.messages.filter((m) => m.type === 'progress').at(-1)).toMatchObject({ value: 100, offset: data.length });
       expect(run.messages[run.messages.length - 1]).toMatchObject({ type: 'success', file_id: up.file_id });
       const whole = await send(`${nginx.url}/api/v1/download/stream/${up.file_id}`);
       expect(whole.status).toBe(200);
@@ -374,19 +378,33 @@ describe('nginx in front of two api replicas and the built SPA', () => {
       expect((await attempt('127.0.0.212')).status).toBe(401);
     });
 
-    it('upload: a client reconnects through nginx to the other replica and resumes from the committed offset', async () => {
+    it('upload: a client reconnects through nginx to the other replica and resumes from a saved checkpoint', async () => {
       const data = randomBytes(13 * MiB + 5);
       const up = await initiate(data.length, 'replica-switch.bin');
       const firstId = `up1-${randomUUID()}`;
-      await runUpload(nginx.url, up.file_id, up.upload_token, data, { sendOnlyFrames: 2, headers: { 'X-Request-Id': firstId } });
+      const first = await runUpload(nginx.url, up.file_id, up.upload_token, data, { sendOnlyFrames: 2, headers: { 'X-Request-Id': firstId } });
+      const receivedBeforeCut = Math.max(...first.messages.flatMap((m) => (m.type === 'received' ? [m.offset] : [])));
+      expect(receivedBeforeCut).toBe(8 * MiB);
       const served = (await accessLogFor(firstId)).upstream.split(', ').at(-1) as string;
       const index = apis.findIndex((a) => new URL(a.url as string).host === served);
       expect(index).toBeGreaterThanOrEqual(0);
       const port = new URL(apis[index]?.url as string).port;
       await apis[index]?.stop();
       try {
-        const second = await runUpload(nginx.url, up.file_id, up.upload_token, data);
-        expect(second.messages[0]).toMatchObject({ type: 'ready', offset: 8 * MiB });
+        // Like any client, it reconnects while the stopped replica's lock on the upload lasts
+        // (UPLOAD_IN_PROGRESS: that replica may not have let go before it stopped).
+        const second = await runUploadRetryingLock(nginx.url, up.file_id, up.upload_token, data);
+        // The other replica resumes from the last hash checkpoint at or before what Drive holds:
+        // a frame boundary no further than the first connection got (0 is allowed — the cut came
+        // in the middle of the first Drive request; bytes Drive holds are then only hashed again).
+        const ready = second.messages[0];
+        expect(ready).toMatchObject({ type: 'ready', chunk_size: 4 * MiB });
+        const resumedAt = (ready as { offset: number }).offset;
+        expect(resumedAt).toBeLessThanOrEqual(receivedBeforeCut);
+        expect(resumedAt % (4 * MiB)).toBe(0);
+        const received = second.messages.flatMap((m) => (m.type === 'received' ? [m.offset] : []));
+        expect(received.at(-1)).toBe(data.length);
+        expect(received.every((offset, i) => offset > (received[i - 1] ?? resumedAt))).toBe(true);
         expect(second.messages[second.messages.length - 1]).toMatchObject({ type: 'success' });
         const whole = await send(`${nginx.url}/api/v1/download/stream/${up.file_id}`);
         expect(sha(whole.body)).toBe(sha(data));
