@@ -83,8 +83,13 @@ describe('WebSocket tickets, and sockets closed when an account loses its access
 
     // Resuming takes a new ticket, and finishes the file.
     const resumed = await runUpload(w.api.url, init.file_id, init.upload_token, data);
-    expect(resumed.messages[0]).toMatchObject({ type: 'ready', offset: 4 * MiB });
+    // From the checkpoint nearest to what Drive kept of the first socket's cut request: its one frame, or 0.
+    expect(resumed.messages[0]).toEqual({ type: 'ready', offset: expect.any(Number), chunk_size: 4 * MiB, size: data.length });
+    expect([0, 4 * MiB]).toContain((resumed.messages[0] as { offset: number }).offset);
     expect(resumed.messages[resumed.messages.length - 1]).toMatchObject({ type: 'success' });
+    const stored = await w.download(init.file_id);
+    expect(stored.status).toBe(200);
+    expect(Buffer.from(await stored.arrayBuffer()).equals(data)).toBe(true);
   });
 
   it('never puts the upload token in an upgrade URL', async () => {
