@@ -122,9 +122,25 @@ export class DownloadController {
 
   private async serve(id: string, req: Request, res: Response, disposition: 'attachment' | 'inline'): Promise<void> {
     const started = performance.now();
-    const file = await this.downloads.servable(id);
+    const { file, ownerAllowed } = await this.downloads.servableFile(id);
     const found = performance.now();
     const etag = `"${file.md5}"`;
+    const inm = req.headers['if-none-match'];
+    const notModified = !!inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+    const range = parseRange(req.headers.range, file.sizeBytes);
+    const start = range.kind === 'partial' ? range.start : 0;
+    const end = range.kind === 'partial' ? range.end : file.sizeBytes - 1;
+    // The owner check (a second read, for files with an owner) runs while the source
+    // opens; nothing about the file is sent before it has passed.
+    const opening = req.method === 'GET' && !notModified && range.kind !== 'unsatisfiable' ? this.sources.open(file, start, end) : null;
+    // Awaited below; until then a failure must not count as unhandled.
+    opening?.catch(() => undefined);
+    try {
+      await ownerAllowed;
+    } catch (e) {
+      void opening?.then((o) => o?.stream.destroy(), () => undefined);
+      throw e;
+    }
     const preview = previewFor(file.contentType, file.filename);
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('ETag', etag);
@@ -138,33 +154,29 @@ export class DownloadController {
       res.setHeader('Content-Type', downloadTypeFor(file.contentType, file.filename));
       res.setHeader('Content-Disposition', contentDisposition('attachment', file.filename));
     }
-    const inm = req.headers['if-none-match'];
-    if (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+    if (notModified) {
       res.status(304).end();
       return;
     }
-    const range = parseRange(req.headers.range, file.sizeBytes);
     if (range.kind === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${file.sizeBytes}`);
       throw new AppException(416, DownloadErrorCode.RANGE_NOT_SATISFIABLE, `The requested range is outside this ${file.sizeBytes}-byte file.`, undefined, {
         'Content-Range': `bytes */${file.sizeBytes}`,
       });
     }
-    const start = range.kind === 'partial' ? range.start : 0;
-    const end = range.kind === 'partial' ? range.end : file.sizeBytes - 1;
     const length = file.sizeBytes === 0 ? 0 : end - start + 1;
 
-    if (req.method === 'HEAD') {
+    if (!opening) {
       if (!(await this.sources.available(file))) throw unavailable();
       this.writeHead(res, range.kind === 'partial', start, end, length, file.sizeBytes);
       res.end();
       return;
     }
-    const opened = await this.sources.open(file, start, end);
+    const opened = await opening;
     if (!opened) throw unavailable();
     this.writeHead(res, range.kind === 'partial', start, end, length, file.sizeBytes);
     res.setHeader('X-Served-From', opened.origin);
-    // Where the time to first byte went: the file lookup, then opening the source.
+    // Where the time to first byte went: the file lookup, then opening the source (and the owner check alongside).
     res.setHeader('Server-Timing', `lookup;dur=${(found - started).toFixed(1)}, source;dur=${(performance.now() - found).toFixed(1)};desc="${opened.origin}"`);
     if (start === 0) void this.downloads.countDownload(file._id).catch(() => undefined);
     try {

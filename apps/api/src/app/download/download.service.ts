@@ -20,7 +20,7 @@ export const unavailable = () =>
 export class DownloadService {
   private readonly logger = new Logger(DownloadService.name);
   /** `servable` lookups in flight, by file id: concurrent requests for one link share one read. */
-  private readonly lookups = new Map<string, Promise<FileDoc>>();
+  private readonly lookups = new Map<string, Promise<{ file: FileDoc; ownerAllowed: Promise<void> }>>();
 
   constructor(
     private readonly files: FileRepository,
@@ -37,19 +37,43 @@ export class DownloadService {
    * database read per round trip, not one per request). Callers must not
    * modify the returned document.
    */
-  servable(id: string): Promise<FileDoc> {
+  async servable(id: string): Promise<FileDoc> {
+    const { file, ownerAllowed } = await this.servableFile(id);
+    await ownerAllowed;
+    return file;
+  }
+
+  /**
+   * `servable` in two parts, so that the owner check (a second read, for files
+   * that have an owner) can overlap what the caller does next, e.g. opening the
+   * file's source: `file` is completed and not quarantined; `ownerAllowed`
+   * rejects with the same 404 when its owner is banned. Nothing about the file
+   * may reach the client before `ownerAllowed` has resolved.
+   */
+  servableFile(id: string): Promise<{ file: FileDoc; ownerAllowed: Promise<void> }> {
     const inFlight = this.lookups.get(id);
     if (inFlight) return inFlight;
-    const lookup = this.lookup(id).finally(() => this.lookups.delete(id));
+    const lookup = this.lookup(id);
     this.lookups.set(id, lookup);
+    // Forgotten once both reads are done: a request arriving in between still shares them.
+    const forget = () => {
+      if (this.lookups.get(id) === lookup) this.lookups.delete(id);
+    };
+    lookup.then((l) => l.ownerAllowed).then(forget, forget);
     return lookup;
   }
 
-  private async lookup(id: string): Promise<FileDoc> {
+  private async lookup(id: string): Promise<{ file: FileDoc; ownerAllowed: Promise<void> }> {
     const file = /^[0-9a-f-]{36}$/i.test(id) ? await this.files.findById(id) : null;
     if (!file || file.status !== 'completed' || file.quarantined) throw notFound();
-    if (file.ownerId && (await this.bannedOwners([file.ownerId])).size) throw notFound();
-    return file;
+    const ownerAllowed = file.ownerId
+      ? this.bannedOwners([file.ownerId]).then((banned) => {
+          if (banned.size) throw notFound();
+        })
+      : Promise.resolve();
+    // Callers that fail before awaiting it must not leave it unhandled.
+    ownerAllowed.catch(() => undefined);
+    return { file, ownerAllowed };
   }
 
   async meta(id: string): Promise<FileMeta> {
