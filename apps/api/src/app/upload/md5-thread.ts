@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -59,7 +59,7 @@ interface Answer {
 }
 
 @Injectable()
-export class Md5Thread implements OnApplicationBootstrap, OnModuleDestroy {
+export class Md5Thread implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: Worker | null = null;
   private nextId = 1;
   private nextStream = 1;
@@ -80,7 +80,8 @@ export class Md5Thread implements OnApplicationBootstrap, OnModuleDestroy {
     this.thread();
   }
 
-  onModuleDestroy(): Promise<void> {
+  /** After the upload sockets have let go (UploadGateway.beforeApplicationShutdown). */
+  onApplicationShutdown(): Promise<void> {
     return this.stop();
   }
 

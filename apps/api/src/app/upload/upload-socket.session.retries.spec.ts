@@ -191,7 +191,8 @@ describe('UploadSocketSession retries', () => {
       expect(await h.settled()).toEqual({ type: 'error', code: UploadErrorCode.STORAGE_ERROR, value: 'Storage refused the upload.' });
       expect(h.ws.closeCode).toBe(1011);
       expect(h.client.openPut).toHaveBeenCalledTimes(1);
-      expect(h.client.queryCommitted).toHaveBeenCalledTimes(1);
+      // Once at the start, once to learn that Drive is where the request began: a real refusal.
+      expect(h.client.queryCommitted).toHaveBeenCalledTimes(2);
       expect(h.pool.reportFailure).toHaveBeenCalledWith('acc-1', err);
       expect(h.ledger.end).toHaveBeenCalledWith('file-1', 'failed', UploadErrorCode.STORAGE_ERROR);
     });
@@ -258,6 +259,23 @@ describe('UploadSocketSession retries', () => {
       await h.session.start();
       expect(h.client.queryCommitted).toHaveBeenCalledTimes(2);
       expect(h.ws.sent).toEqual([]);
+    });
+  });
+
+  describe('a request refused with 400 while Drive is elsewhere than it assumed', () => {
+    it('continues from where Drive is instead of ending the upload', async () => {
+      const data = randomBytes(PUT_SPAN + 3 * CHUNK);
+      const h = harness({ size: data.length });
+      // Drive answers 400 but has kept the first two frames: the session was out of step.
+      h.drive.faults.push({ fail: { error: driveError('bad_request', { status: 400 }), after: 2 * CHUNK } });
+      await h.session.start();
+      h.upload(data);
+      expect(await h.settled()).toEqual({ type: 'success', value: '/api/v1/download/stream/file-1', file_id: 'file-1' });
+      expect(h.ws.messages('rewind')).toEqual([{ type: 'rewind', offset: 2 * CHUNK, reason: 'STORAGE_RETRY' }]);
+      expect(h.ledger.end).not.toHaveBeenCalled();
+      expect(h.pool.reportFailure).not.toHaveBeenCalled();
+      expect(h.drive.held(URI).equals(data)).toBe(true);
+      expect(await h.violations()).toEqual([]);
     });
   });
 

@@ -77,6 +77,7 @@ export class UploadSocketSession {
   /** Received, not yet written anywhere. */
   private readonly inbox: Piece[] = [];
   private put: StreamedPut | null = null;
+  private putStart = 0;
   private putEnd = 0;
   private hash!: Md5Stream;
   /** Bytes handed to the hash so far (offsets below are hashed or on their way). */
@@ -111,12 +112,18 @@ export class UploadSocketSession {
   private outcomePublished = false;
   private lastProgressEventAt = 0;
 
+  /** Settles once the socket has closed and the session let go of the upload (checkpoint saved, lock released). */
+  readonly released: Promise<void>;
+  private markReleased!: () => void;
+
   constructor(
     private readonly ws: WebSocket,
     private file: FileDoc,
     private readonly lock: UploadLock,
     private readonly deps: UploadSocketDeps,
-  ) {}
+  ) {
+    this.released = new Promise<void>((r) => (this.markReleased = r));
+  }
 
   async start(): Promise<void> {
     this.ws.on('close', () => void this.onClose());
@@ -287,6 +294,7 @@ export class UploadSocketSession {
     const length = Math.min(this.deps.putSpan, this.file.sizeBytes - start);
     const put = await this.driveCall('put', () => this.drive.put(start, length), start === 0);
     this.put = put;
+    this.putStart = start;
     this.putEnd = start + length;
     // An early answer must be acted on even while no frame arrives.
     const early = () => {
@@ -343,6 +351,7 @@ export class UploadSocketSession {
       await this.moveAccount(e);
       return this.rewind('SESSION_RESTARTED');
     }
+    if (e.kind === 'bad_request' && e.status === 400) return this.resyncOrGiveUp(e);
     if (!e.retryable) return this.giveUp(e, 'put');
     this.failuresInARow++;
     if (this.failuresInARow >= this.deps.maxAttempts) return this.giveUp(e, 'put');
@@ -354,6 +363,22 @@ export class UploadSocketSession {
     const had = this.driveCommitted;
     this.driveCommitted = status.committed;
     if (status.committed > had) this.failuresInARow = 0;
+    return this.rewind('STORAGE_RETRY');
+  }
+
+  /**
+   * A request refused with 400: if Drive holds another offset than the request
+   * started at (a request cut earlier was still landing when the status was
+   * asked), the session was out of step — continue from where Drive is.
+   * Otherwise Drive refused the request itself.
+   */
+  private async resyncOrGiveUp(e: DriveError): Promise<void> {
+    const status = await this.driveStatus(false);
+    if (status.done) return this.finish(status.file, this.hashedTo === this.file.sizeBytes ? await this.hash.digest() : null);
+    if (status.committed === this.putStart) return this.giveUp(e, 'put');
+    // Stryker disable next-line StringLiteral,ObjectLiteral: log text and log fields only
+    this.logger.warn({ msg: 'Drive was elsewhere than the request assumed; continuing from there', fileId: this.file._id, assumed: this.putStart, drive: status.committed });
+    this.driveCommitted = status.committed;
     return this.rewind('STORAGE_RETRY');
   }
 
@@ -681,12 +706,20 @@ export class UploadSocketSession {
     // checkpoint closest to what Drive kept, so a reconnect resends little.
     const cut = this.put;
     this.put?.abort();
-    await this.pumping?.catch(() => undefined);
-    if (cut && !this.ended) await this.checkpointAfterCut().catch(() => undefined);
-    await this.lastSave;
-    void this.hash?.close();
+    try {
+      await this.pumping?.catch(() => undefined);
+      if (cut && !this.ended) await this.checkpointAfterCut().catch(() => undefined);
+      await this.lastSave;
+      void this.hash?.close();
+    } catch {
+      // the lock is released below whatever happened
+    }
     // The lock is held until here, so a reconnect elsewhere never races this socket on the Drive session.
-    await this.lock.release();
+    try {
+      await this.lock.release();
+    } finally {
+      this.markReleased();
+    }
   }
 
   private async checkpointAfterCut(): Promise<void> {

@@ -4,7 +4,7 @@ import { FileRepository, SecretBox } from '@ddx/server-database';
 import { DriveAccountPool } from '@ddx/server-drive';
 import { LiveEventsPublisher, REDIS } from '@ddx/server-queue';
 import { UploadLedger } from '@ddx/server-uploads';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import Redis from 'ioredis';
 import { IncomingMessage, Server } from 'node:http';
@@ -26,11 +26,13 @@ import { UploadSocketSession } from './upload-socket.session';
  * are closed on every replica (PrincipalRevocations).
  */
 @Injectable()
-export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+export class UploadGateway implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(UploadGateway.name);
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: UPLOAD_CHUNK_SIZE, perMessageDeflate: false });
   /** Open sockets of owned uploads, by owner, so a revocation finds them. */
   private readonly byOwner = new Map<string, Set<WebSocket>>();
+  /** Open upload sessions, so a shutdown can wait for them to let go. */
+  private readonly sessions = new Set<UploadSocketSession>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -53,8 +55,22 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
     this.revocations.onRevoked((r) => this.closeSocketsOf(r));
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before Redis, MongoDB and the MD5 thread go (they close in onApplicationShutdown):
+   * close every upload socket and wait, briefly, for each session to save its
+   * checkpoint and release its lock, so the client resumes at once on another replica.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     for (const client of this.wss.clients) client.close(1001, 'server restarting');
+    const released = Promise.all([...this.sessions].map((s) => s.released));
+    const cutAfter = setTimeout(() => {
+      for (const client of this.wss.clients) client.terminate();
+    }, 1500);
+    await Promise.race([released, new Promise((r) => setTimeout(r, 5000).unref())]);
+    clearTimeout(cutAfter);
+  }
+
+  onApplicationShutdown(): void {
     this.wss.close();
   }
 
@@ -109,6 +125,8 @@ export class UploadGateway implements OnApplicationBootstrap, OnApplicationShutd
       maxAttempts: 5,
       retryBaseMs: 300,
     });
+    this.sessions.add(session);
+    void session.released.then(() => this.sessions.delete(session));
     await session.start();
   }
 
