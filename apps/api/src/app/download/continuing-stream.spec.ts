@@ -13,7 +13,12 @@ async function read(stream: Readable): Promise<string> {
 
 const noSource = (position: number) => new Error(`none from ${position}`);
 
-function continuing(first: Source<'a' | 'b'>, start: number, end: number, reopen = jest.fn(async (): Promise<Source<'a' | 'b'> | null> => null)) {
+function continuing(
+  first: Source<'a' | 'b'>,
+  start: number,
+  end: number,
+  reopen: (position: number, failed: Array<'a' | 'b'>) => Promise<Source<'a' | 'b'> | null> = jest.fn(async () => null),
+) {
   const failures: Array<[string, number]> = [];
   const stream = new ContinuingStream<'a' | 'b'>(first, start, end, reopen, (origin, position) => failures.push([origin, position]), noSource);
   return { stream, reopen, failures };

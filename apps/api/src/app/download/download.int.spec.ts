@@ -3,9 +3,8 @@ import { RunningApp, startApp } from '@ddx/local-services';
 import { testWebdav } from '@ddx/local-services/testing';
 import { FileDoc, FileRepository } from '@ddx/server-database';
 import { DriveAccountPool, DriveClient } from '@ddx/server-drive';
-import { QueueName } from '@ddx/server-queue';
+import { BackupQueue } from '@ddx/server-queue';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { Queue } from 'bullmq';
 import { Connection, Types } from 'mongoose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -382,8 +381,8 @@ describe('downloads, previews and batches (Drive emulator + Apache WebDAV + work
     await until('the backup to start', async () => (await files().findById(id))?.backupStatus === 'in_progress', 10_000);
     expect((await fetch(`${api.url}/api/v1/files/${id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
 
-    const backups = api.app.get<Queue>(`BullQueue_${QueueName.backup}`);
-    await until('the backup job to finish', async () => (await backups.getJob(id)) === undefined);
+    const backups = api.app.get(BackupQueue);
+    await until('the backup job to finish', async () => !(await backups.hasJob(id)));
     expect((await files().findById(id))?.purgedAt ?? null).toBeNull();
     expect(existsSync(dir)).toBe(false);
     await until('the purge', async () => Boolean((await files().findById(id))?.purgedAt));

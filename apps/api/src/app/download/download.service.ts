@@ -1,11 +1,9 @@
 import { BatchView, DownloadErrorCode, DownloadRoutes, ErrorCode, FileMeta, PreviewMeta } from '@ddx/contracts';
 import { DownloadStatsRepository, FileDoc, FileRepository } from '@ddx/server-database';
-import { CleanupJob, CleanupPurgeJobData, QueueName } from '@ddx/server-queue';
+import { CleanupQueue } from '@ddx/server-queue';
 import { UploadLedger } from '@ddx/server-uploads';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Queue } from 'bullmq';
 import { Connection, Types } from 'mongoose';
 
 import { AppException } from '../common/app-exception';
@@ -27,7 +25,7 @@ export class DownloadService {
     private readonly stats: DownloadStatsRepository,
     private readonly ledger: UploadLedger,
     @InjectConnection() private readonly connection: Connection,
-    @InjectQueue(QueueName.cleanup) private readonly cleanup: Queue<CleanupPurgeJobData>,
+    private readonly cleanup: CleanupQueue,
   ) {}
 
   /**
@@ -140,7 +138,7 @@ export class DownloadService {
     }
     const before = await this.files.markDeleted(id, new Date());
     if (!before) throw notFound();
-    if (before.status === 'completed') await this.cleanup.add(CleanupJob.purge, { fileId: id }, { jobId: id, attempts: 10, backoff: { type: 'exponential', delay: 5000 } });
+    if (before.status === 'completed') await this.cleanup.purgeFile(id);
   }
 
   /** Which of these owners are banned: one read, however many files they own. */

@@ -1,8 +1,7 @@
 import { DownloadErrorCode, InitiateUploadResponse } from '@ddx/contracts';
 import { testWebdav } from '@ddx/local-services/testing';
-import { BackupStore } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore } from '@ddx/server-backup';
 import { FileDoc, FileRepository } from '@ddx/server-database';
-import { BACKUP_STORE } from '@ddx/server-uploads';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
-import { BackupStore } from '@ddx/server-backup';
+import { BACKUP_STORE, BackupStore } from '@ddx/server-backup';
 import { FileDoc } from '@ddx/server-database';
 import { DriveAccountPool, DriveClient } from '@ddx/server-drive';
-import { BACKUP_STORE } from '@ddx/server-uploads';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 

@@ -72,6 +72,11 @@ export class BackupQueue extends QueueProducer {
     return { waiting: (c['waiting'] ?? 0) + (c['prioritized'] ?? 0), active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
   }
 
+  /** Whether a job for the file exists (waiting, running, delayed, or kept after failing). */
+  async hasJob(fileId: string): Promise<boolean> {
+    return (await this.queue.getJob(fileId)) !== undefined;
+  }
+
   /** Copies waiting, running or delayed (failed ones not counted). */
   async depth(): Promise<number> {
     const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
