@@ -36,7 +36,7 @@ FROM ${NODE_IMAGE} AS runtime
 # npm/corepack are not needed to run main.js; removing them drops their CVE surface.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
       /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 # Owned by root and not writable by the app user.
 COPY --from=prod-deps /app/node_modules ./node_modules

@@ -1,5 +1,5 @@
 import { ApiRoutes } from '@ddx/contracts';
-import { NODE_FLAGS, ProductApp, repoRoot } from '@ddx/local-services';
+import { NODE_FLAGS, PROCESS_ENV, ProductApp, repoRoot } from '@ddx/local-services';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -73,6 +73,7 @@ describe('outside containers', () => {
       });
       expect(p['command']).toMatch(nodeCommand(name.includes('api') ? 'api' : 'worker'));
       const port = /PORT="(\d+)"/.exec(p['environment'] ?? '')?.[1];
+      for (const [key, value] of Object.entries(PROCESS_ENV[name.includes('api') ? 'api' : 'worker'])) expect(p['environment']).toContain(`${key}="${value}"`);
       if (name.includes('api')) {
         expect(p['environment']).toContain('HOST="127.0.0.1"');
         ports.add(port as string);
@@ -85,6 +86,7 @@ describe('outside containers', () => {
     const api = read('deploy/systemd/directdrivex-api@.service');
     const worker = read('deploy/systemd/directdrivex-worker.service');
     expect(api).toMatch(/^Environment=.*\bPORT=%i\b/m);
+    for (const [key, value] of Object.entries(PROCESS_ENV.api)) expect(/^Environment=(.*)$/m.exec(api)?.[1]?.split(' ')).toContain(`${key}=${value}`);
     expect(/^ExecStart=(.*)$/m.exec(api)?.[1]).toMatch(nodeCommand('api'));
     expect(/^ExecStart=(.*)$/m.exec(worker)?.[1]).toMatch(nodeCommand('worker'));
     for (const unit of [api, worker]) {

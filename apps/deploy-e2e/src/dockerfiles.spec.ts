@@ -1,4 +1,4 @@
-import { NODE_FLAGS, repoRoot } from '@ddx/local-services';
+import { NODE_FLAGS, PROCESS_ENV, repoRoot } from '@ddx/local-services';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -136,11 +136,13 @@ describe('Dockerfiles', () => {
     });
   });
 
-  it('api and worker start with the same Node flags as every local launcher (NODE_FLAGS)', () => {
+  it('api and worker start with the same Node flags and environment as every local launcher (NODE_FLAGS, PROCESS_ENV)', () => {
     for (const app of ['api', 'worker'] as const) {
       const { stages } = parseDockerfile(readFileSync(join(dockerDir, `${app}.Dockerfile`), 'utf8'));
       const cmd = (stages.at(-1) as Stage).instructions.filter((i) => i.keyword === 'CMD').at(-1);
       expect({ app, cmd: JSON.parse(cmd?.args ?? '[]') }).toEqual({ app, cmd: ['node', ...NODE_FLAGS[app], '/app/main.js'] });
+      const envs = (stages.at(-1) as Stage).instructions.filter((i) => i.keyword === 'ENV').flatMap((i) => i.args.split(/\s+/));
+      for (const [key, value] of Object.entries(PROCESS_ENV[app])) expect({ app, env: envs }).toEqual({ app, env: expect.arrayContaining([`${key}=${value}`]) });
     }
   });
 

@@ -1,4 +1,4 @@
-import { LocalServices, mongoUrlFor, NODE_FLAGS, repoRoot, startLocalServices, webdavEnv } from '@ddx/local-services';
+import { LocalServices, mongoUrlFor, NODE_FLAGS, PROCESS_ENV, repoRoot, startLocalServices, webdavEnv } from '@ddx/local-services';
 import mongoose, { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,7 @@ async function startBuilt(main: string, name: AppName, args: string[], env: Reco
     name,
     command: process.execPath,
     args: [...(name === 'gdrive-emulator' ? [] : NODE_FLAGS[name]), main, ...args],
-    env: env ? { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env } : undefined,
+    env: env ? { PATH: process.env['PATH'], HOME: process.env['HOME'], ...(name === 'gdrive-emulator' ? {} : PROCESS_ENV[name]), ...env } : undefined,
     readyLine: ready[name],
     readyTimeoutMs: 90_000,
     log,

@@ -10,11 +10,11 @@ import { Worker } from 'node:worker_threads';
  * One thread serves every upload of the process; each upload is a stream of
  * ordered requests, so a state always belongs to an exact offset. Bytes reach
  * it through a few shared buffers reused for the life of the process (a copy
- * of 4 MiB costs well under a millisecond), so its memory stays fixed
+ * of 1 MiB costs well under a millisecond), so its memory stays fixed (8 MiB)
  * whatever passes through — handing over each frame instead would leave the
  * thread's garbage collector to free tens of MiB at its own pace.
  */
-const SLOT_BYTES = 4 * 1024 * 1024;
+const SLOT_BYTES = 1024 * 1024;
 const SLOTS = 8;
 
 const WORKER_SOURCE = `
@@ -167,9 +167,17 @@ export class Md5Stream {
     private readonly stream: number,
   ) {}
 
-  /** Hashes `bytes` (copied: the caller keeps them) and resolves with the saved state after them. */
+  /** Settles when the last update so far has been hashed: updates go one after another. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Hashes `bytes` after every earlier update and resolves with the saved state
+   * after them. The bytes are copied when their turn comes: keep them unchanged until then.
+   */
   update(bytes: Uint8Array): Promise<string> {
-    return this.thread.update(this.stream, bytes);
+    const done = this.tail.then(() => this.thread.update(this.stream, bytes));
+    this.tail = done.catch(() => undefined);
+    return done;
   }
 
   /** The MD5 (hex) of everything hashed so far; the hash goes on. */

@@ -28,7 +28,7 @@ describe('upload pipeline against real api processes', () => {
     emulator = await startEmulator();
     control = new EmulatorControl(emulator.url);
     const accounts = [await control.addAccount({ limit: 4096 * MiB }), await control.addAccount({ limit: 4096 * MiB })];
-    env = testEnv('upload-proc', { GDRIVE_API_ROOT: emulator.url, GDRIVE_ACCOUNTS_JSON: accountsJson(accounts) });
+    env = testEnv('upload-proc', { GDRIVE_API_ROOT: emulator.url, GDRIVE_ACCOUNTS_JSON: accountsJson(accounts)});
   });
 
   afterEach(async () => {
