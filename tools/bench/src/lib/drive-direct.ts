@@ -73,6 +73,7 @@ export class DirectDrive {
    */
   async uploadFileStreaming(path: string, size: number, name: string, putSize: number): Promise<DriveStoredFile> {
     if (putSize % (256 * 1024) !== 0) throw new Error('a PUT that is not the last must be a multiple of 256 KiB');
+    if (size === 0) return this.uploadEmpty(name);
     const session = await this.openSession(size, name);
     for (let at = 0; ; ) {
       const n = Math.min(putSize, size - at);
@@ -81,6 +82,26 @@ export class DirectDrive {
       if (res.done) return res.done;
       at = res.committed;
     }
+  }
+
+  /** An empty file in one multipart request: no request finishes an empty resumable session. */
+  private async uploadEmpty(name: string): Promise<DriveStoredFile> {
+    const boundary = 'ddx-bench-boundary';
+    const meta = JSON.stringify({ name, mimeType: 'application/octet-stream' });
+    const body = Buffer.from(
+      `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${meta}\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--${boundary}--\r\n`,
+    );
+    const res = await call(
+      `${this.apiRoot}upload/drive/v3/files?uploadType=multipart&fields=id,size,md5Checksum`,
+      {
+        method: 'POST',
+        headers: { ...(await this.auth()), 'Content-Type': `multipart/related; boundary=${boundary}`, 'Content-Length': body.length },
+        body,
+        agent: this.agent,
+      },
+      [200],
+    );
+    return JSON.parse(res.body.toString('utf8')) as DriveStoredFile;
   }
 
   private async openSession(size: number, name: string): Promise<string> {
