@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -18,8 +19,16 @@ const SLOT_BYTES = 1024 * 1024;
 const SLOTS = 8;
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createMD5 } = require('hash-wasm');
+const { parentPort, workerData } = require('node:worker_threads');
+const { createRequire } = require('node:module');
+// Resolved from the app's entry script (its node_modules), whatever the working directory.
+let hashWasm;
+try {
+  hashWasm = createRequire(workerData.from)('hash-wasm');
+} catch {
+  hashWasm = require('hash-wasm');
+}
+const { createMD5 } = hashWasm;
 const streams = new Map();
 let queue = Promise.resolve();
 parentPort.on('message', (m) => {
@@ -141,7 +150,7 @@ export class Md5Thread implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { from: process.argv[1] ?? join(process.cwd(), 'index.js') } });
     worker.unref();
     worker.on('message', (a: Answer) => {
       const w = this.waiting.get(a.id);
