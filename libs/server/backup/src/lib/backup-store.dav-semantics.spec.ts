@@ -466,7 +466,7 @@ describe('BackupStore against a WebDAV server', () => {
       override = (_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
         // Sends until the client goes away: only closing the connection ends it.
-        const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write('0123456789')), 5);
+        const timer: NodeJS.Timeout = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write('0123456789')), 5);
         res.on('close', () => {
           clearInterval(timer);
           closed = true;
@@ -504,7 +504,7 @@ describe('BackupStore against a WebDAV server', () => {
       override = (_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
         let i = 0;
-        const timer = setInterval(() => (res.destroyed || i >= 200 ? clearInterval(timer) : res.write(i++ === 199 ? 'end' : 'xyz')), 5);
+        const timer: NodeJS.Timeout = setInterval(() => (res.destroyed || i >= 200 ? clearInterval(timer) : res.write(i++ === 199 ? 'end' : 'xyz')), 5);
         res.on('close', () => {
           clearInterval(timer);
           closedEarly = i < 200;
