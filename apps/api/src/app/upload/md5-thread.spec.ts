@@ -37,6 +37,14 @@ describe('Md5Thread', () => {
     expect(await ha.digest()).toBe(md5(a));
   });
 
+  it('a digest asked for right after updates covers them all, without waiting for them first', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 9);
+    const h = await thread.open();
+    void h.update(data.subarray(0, 2 * 1024 * 1024 + 1));
+    void h.update(data.subarray(2 * 1024 * 1024 + 1));
+    expect(await h.digest()).toBe(md5(data));
+  });
+
   it('an empty update leaves the hash as it was', async () => {
     const h = await thread.open();
     await h.update(Buffer.alloc(0));

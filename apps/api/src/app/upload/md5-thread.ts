@@ -189,12 +189,17 @@ export class Md5Stream {
     return done;
   }
 
-  /** The MD5 (hex) of everything hashed so far; the hash goes on. */
+  /** The MD5 (hex) of every update made before this call; the hash goes on. */
   async digest(): Promise<string> {
-    return (await this.thread.request({ op: 'digest', stream: this.stream })).hex as string;
+    const done = this.tail.then(() => this.thread.request({ op: 'digest', stream: this.stream }));
+    this.tail = done.catch(() => undefined);
+    return (await done).hex as string;
   }
 
+  /** Forgets the hash once every update made before this call is done. */
   async close(): Promise<void> {
-    await this.thread.request({ op: 'close', stream: this.stream }).catch(() => undefined);
+    const done = this.tail.then(() => this.thread.request({ op: 'close', stream: this.stream }));
+    this.tail = done.catch(() => undefined);
+    await done.catch(() => undefined);
   }
 }
