@@ -81,16 +81,6 @@ export async function startProduct(label: string, overrides: Record<string, stri
   };
 }
 
-/** Makes every resumable chunk PUT to the Drive emulator wait, so an upload takes a while. */
-export async function slowDownDrive(emulator: DriveEmulatorService, delayMs: number): Promise<void> {
-  const res = await fetch(`${emulator.url}/__emulator/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ kind: 'delay', delayMs, route: 'upload.resumable.chunk', count: -1 }),
-  });
-  if (res.status !== 201) throw new Error(`emulator refused the fault: ${res.status} ${await res.text()}`);
-}
-
 /**
  * Caps the Drive emulator's link at `bytesPerSecond` per connection (request bodies in,
  * answers out), or lifts the cap (null). Since the api streams an upload into long Drive
@@ -103,8 +93,4 @@ export async function throttleDrive(emulator: DriveEmulatorService, bytesPerSeco
     body: JSON.stringify({ bandwidthBytesPerSecond: bytesPerSecond }),
   });
   if (res.status !== 200) throw new Error(`emulator refused the network profile: ${res.status} ${await res.text()}`);
-}
-
-export async function clearDriveFaults(emulator: DriveEmulatorService): Promise<void> {
-  await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
 }
