@@ -13,8 +13,6 @@ class FakeSocket implements SocketLike {
   onerror: ((ev: unknown) => void) | null = null;
   bufferedAmount = 0;
   readonly frames: Uint8Array[] = [];
-  /** Blob slices sent as they are (the browser reads them). */
-  readonly blobs: Blob[] = [];
   readonly texts: string[] = [];
   /** Texts and frames in the order they were sent. */
   readonly sent: Array<string | Uint8Array> = [];
@@ -22,12 +20,8 @@ class FakeSocket implements SocketLike {
 
   constructor(readonly url: string) {}
 
-  send(data: string | ArrayBuffer | Blob): void {
+  send(data: string | ArrayBuffer): void {
     if (this.readyState !== 1) throw new Error('send on a closed socket');
-    if (data instanceof Blob) {
-      this.blobs.push(data);
-      return;
-    }
     const item = typeof data === 'string' ? data : new Uint8Array(data);
     if (typeof item === 'string') this.texts.push(item);
     else this.frames.push(item);
@@ -112,15 +106,7 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 
 function setup(
   size: number,
-  opts: {
-    maxAttempts?: number;
-    stallMs?: number;
-    online?: () => boolean;
-    socketUrl?: () => string | Promise<string>;
-    gatedReads?: boolean;
-    /** Another source (a real Blob) instead of the fake file. */
-    source?: UploadSource;
-  } = {},
+  opts: { maxAttempts?: number; stallMs?: number; online?: () => boolean; socketUrl?: () => string | Promise<string>; gatedReads?: boolean } = {},
 ) {
   const sockets: FakeSocket[] = [];
   let tickets = 0;
@@ -130,7 +116,7 @@ function setup(
   const upload = new ResumableUpload({
     // Each connection takes a new ticket, as the upload queue does.
     socketUrl: opts.socketUrl ?? (() => `ws://host/ws_api/upload/f1?ticket=t${++tickets}`),
-    source: opts.source ?? file,
+    source: file,
     chunkSize: CHUNK,
     socketFactory: (url) => {
       const s = new FakeSocket(url);
@@ -163,31 +149,6 @@ function setup(
     return offset;
   };
   return { upload, sockets, last, clock, file, cancelRemote, receiveAll };
-}
-
-/** A Blob's bytes (jsdom's Blob has no arrayBuffer()). */
-const blobBytes = (b: Blob) =>
-  new Promise<Uint8Array>((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(new Uint8Array(r.result as ArrayBuffer));
-    r.onerror = () => reject(r.error);
-    r.readAsArrayBuffer(b);
-  });
-
-/** A File-like source whose slices are real Blobs (with arrayBuffer(), as in browsers); reads fail once `readable()` is false. */
-function blobSource(bytes: Uint8Array, readable: () => boolean = () => true) {
-  const blob = new Blob([bytes]);
-  const slices: Array<[number, number]> = [];
-  const file: UploadSource = {
-    size: blob.size,
-    slice: (start, end) => {
-      slices.push([start, end]);
-      return Object.assign(blob.slice(start, end), {
-        arrayBuffer: () => (readable() ? Promise.resolve(bytes.slice(start, end).buffer) : Promise.reject(new Error('NotReadableError'))),
-      });
-    },
-  };
-  return { file, slices };
 }
 
 const concat = (frames: Uint8Array[]) => {
@@ -612,81 +573,5 @@ describe('ResumableUpload (upload protocol client)', () => {
     expect(upload.state().phase).toBe('reconnecting');
     clock.runNext();
     expect(sockets).toHaveLength(2);
-  });
-
-  it('reads the next frame while the window is full, so it is ready when received opens it', async () => {
-    const { upload, last, file } = setup(6 * CHUNK, { gatedReads: true });
-    upload.start();
-    const ws = last();
-    ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: 6 * CHUNK });
-    await file.release();
-    await file.release();
-    expect(ws.frames).toHaveLength(2);
-    // Frame 3 is being read already though the window is full...
-    expect(file.reads).toEqual([
-      [0, CHUNK],
-      [CHUNK, 2 * CHUNK],
-      [2 * CHUNK, 3 * CHUNK],
-    ]);
-    await file.release();
-    expect(ws.frames).toHaveLength(2); // ...but not sent before the server makes room
-    ws.say({ type: 'received', offset: CHUNK });
-    await flush();
-    expect(ws.frames).toHaveLength(3);
-    expect(concat(ws.frames)).toEqual(file.bytes.slice(0, 3 * CHUNK));
-    expect(upload.inFlightBytes).toBe(2 * CHUNK);
-  });
-
-  it("sends a File's slices as Blobs, within the same window, without reading them itself", async () => {
-    const bytes = new Uint8Array(5 * CHUNK + 3).map((_, i) => (i * 13 + 1) % 256);
-    const { file, slices } = blobSource(bytes);
-    const { upload, last } = setup(file.size, { source: file });
-    upload.start();
-    const ws = last();
-    ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: file.size });
-    await flush();
-    // Handed to send at once: two frames, beyond `received` from that moment.
-    expect(ws.blobs.map((b) => b.size)).toEqual([CHUNK, CHUNK]);
-    expect(ws.frames).toHaveLength(0);
-    expect(upload.inFlightBytes).toBe(2 * CHUNK);
-    for (let offset = CHUNK; offset <= 4 * CHUNK; offset += CHUNK) ws.say({ type: 'received', offset });
-    await flush();
-    expect(ws.blobs.map((b) => b.size)).toEqual([CHUNK, CHUNK, CHUNK, CHUNK, CHUNK, 3]);
-    // The resume after a rewind goes before the frames from its offset.
-    ws.say({ type: 'rewind', offset: 3 * CHUNK, reason: 'STORAGE_RETRY' });
-    await flush();
-    expect(ws.texts).toEqual([JSON.stringify({ type: 'resume', offset: 3 * CHUNK })]);
-    expect(ws.blobs.slice(6).map((b) => b.size)).toEqual([CHUNK, CHUNK]);
-    expect(slices.slice(6)).toEqual([
-      [3 * CHUNK, 4 * CHUNK],
-      [4 * CHUNK, 5 * CHUNK],
-    ]);
-    expect(await blobBytes(new Blob(ws.blobs.slice(0, 6)))).toEqual(bytes);
-  });
-
-  it('a socket that fails while sending Blobs of a file that can no longer be read ends as FILE_UNREADABLE', async () => {
-    let readable = true;
-    const { file } = blobSource(new Uint8Array(4 * CHUNK), () => readable);
-    const { upload, sockets, last, clock } = setup(file.size, { source: file });
-    upload.start();
-    let ws = last();
-    ws.say({ type: 'ready', offset: 0, chunk_size: CHUNK, size: file.size });
-    await flush();
-    // A dropped connection with a readable file: reconnect as ever.
-    ws.drop(1006);
-    await flush();
-    expect(upload.state().phase).toBe('reconnecting');
-    clock.runNext();
-    ws = last();
-    ws.say({ type: 'ready', offset: CHUNK, chunk_size: CHUNK, size: file.size });
-    await flush();
-    readable = false; // the file was changed on disk: the browser fails the socket
-    ws.drop(1006);
-    await flush();
-    await flush();
-    expect(upload.state()).toMatchObject({ phase: 'failed', errorCode: 'FILE_UNREADABLE', canRetry: false });
-    expect(clock.timers).toHaveLength(0);
-    expect(sockets).toHaveLength(2);
-    await expect(upload.done).resolves.toMatchObject({ phase: 'failed' });
   });
 });

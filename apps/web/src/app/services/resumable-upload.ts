@@ -10,17 +10,12 @@ export interface SocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null;
   onclose: ((ev: { code: number; reason: string }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
-  /** A Blob is read by the browser as it is sent (in order with everything else sent). */
-  send(data: string | ArrayBuffer | Blob): void;
+  send(data: string | ArrayBuffer): void;
   close(code?: number, reason?: string): void;
 }
 export type SocketFactory = (url: string) => SocketLike;
 
-
-/**
- * A File or Blob: read one chunk at a time, never the whole file. When `slice` gives a Blob,
- * the slice itself is sent (the browser reads it); anything else is read with `arrayBuffer()`.
- */
+/** A File or Blob: read one chunk at a time, never the whole file. */
 export interface UploadSource {
   readonly size: number;
   slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
@@ -99,7 +94,6 @@ export interface ResumableUploadOptions {
 }
 
 const OPEN = 1;
-const isBlob = (x: unknown): x is Blob => typeof Blob !== 'undefined' && x instanceof Blob;
 const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 15_000, maxAttempts: 12 };
 const DEFAULT_STALL_MS = 45_000;
 const WATCHDOG_EVERY_MS = 5000;
@@ -139,8 +133,7 @@ interface ServerError {
  * - on `ready` it starts sending from the server's offset — after a dropped
  *   connection that is where the upload resumes, whatever was sent before;
  * - it keeps at most UPLOAD_MAX_FRAMES_IN_FLIGHT frames beyond the last
- *   `received` offset; a File's frames go to `send` as Blob slices (the browser reads
- *   them off this thread), other sources are read with `slice().arrayBuffer()` one frame ahead;
+ *   `received` offset, reading each `chunk_size` frame with `source.slice()`;
  * - on `rewind` it answers `resume` and sends again from the rewind offset;
  * - a dropped socket, a 1011 close or UPLOAD_IN_PROGRESS reconnects with
  *   exponential backoff; 1008 codes end it with the reason in words.
@@ -180,10 +173,6 @@ export class ResumableUpload {
   private previousError: ServerError | null = null;
   private samples: Array<{ t: number; offset: number }> = [];
   private started = false;
-  /** The frame after the last one sent, being read already (sources read with arrayBuffer()). */
-  private ahead: { start: number; end: number; bytes: Promise<ArrayBuffer> } | null = null;
-  /** Frames of this socket went as Blobs: a read failure then shows only as the socket failing. */
-  private sentBlobs = false;
 
   constructor(private readonly options: ResumableUploadOptions) {
     this.clock = options.clock ?? realClock;
@@ -305,7 +294,6 @@ export class ResumableUpload {
     }
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
-    this.sentBlobs = false;
     ws.onmessage = (ev) => this.onMessage(generation, ev.data);
     ws.onclose = (ev) => this.onClose(generation, ev.code);
     ws.onerror = () => undefined; // a close event always follows
@@ -416,27 +404,6 @@ export class ResumableUpload {
     }
     if (code === 1011 && err) this.previousError = err;
     this.scheduleReconnect(err?.code === UploadErrorCode.UPLOAD_IN_PROGRESS ? 'in-progress' : code === 1011 ? 'server' : 'network');
-    if (!err && this.sentBlobs) this.checkReadable();
-  }
-
-  /**
-   * A Blob the browser cannot read (the file was moved or changed) fails the socket with no
-   * word of why: after such a close, one byte is read here, and if that fails too, reconnecting
-   * cannot help.
-   */
-  private checkReadable(): void {
-    const generation = this.generation;
-    const at = Math.min(this.received, Math.max(0, this.size - 1));
-    let read: Promise<ArrayBuffer>;
-    try {
-      read = this.options.source.slice(at, Math.min(at + 1, this.size)).arrayBuffer();
-    } catch {
-      read = Promise.reject(new Error('unreadable'));
-    }
-    read.then(
-      () => undefined,
-      () => this.onUnreadable(generation),
-    );
   }
 
   private scheduleReconnect(why: 'network' | 'server' | 'in-progress'): void {
@@ -502,52 +469,22 @@ export class ResumableUpload {
       ) {
         const start = this.sent;
         const end = Math.min(start + this.chunkSize, this.size);
-        const ahead = this.ahead;
-        this.ahead = null;
-        let bytes: Promise<ArrayBuffer>;
-        if (ahead && ahead.start === start && ahead.end === end) bytes = ahead.bytes;
-        else {
-          const piece = this.options.source.slice(start, end);
-          if (isBlob(piece)) {
-            // A File's slice goes to the socket as it is: the browser reads it while sending, off
-            // this thread, with no copy in this thread's memory and no wait for a read here — about
-            // a fifth of the browser's CPU per MiB of reading it into an ArrayBuffer and sending that.
-            // The frame is beyond `received` from this moment.
-            const ws = this.ws;
-            if (!ws || ws.readyState !== OPEN) return;
-            ws.send(piece);
-            this.sent = end;
-            this.sentBlobs = true;
-            continue;
-          }
-          bytes = piece.arrayBuffer();
-        }
-        const data = await bytes;
+        const bytes = await this.options.source.slice(start, end).arrayBuffer();
         // A rewind while reading moved `sent`: this frame no longer starts where the server counts; read again from there.
         if (generation === this.generation && this.sent !== start) continue;
         const ws = this.ws;
         if (generation !== this.generation || !ws || ws.readyState !== OPEN) return;
-        // The next frame is read while this one is sent and the window is waited for.
-        if (end < this.size) {
-          const next = Math.min(end + this.chunkSize, this.size);
-          const read = this.options.source.slice(end, next).arrayBuffer();
-          read.catch(() => undefined); // awaited when its turn comes, or dropped unread
-          this.ahead = { start: end, end: next, bytes: read };
-        }
-        ws.send(data);
+        ws.send(bytes);
         this.sent = end;
       }
     } catch {
-      if (generation === this.generation) this.onUnreadable(generation);
+      if (generation === this.generation) {
+        this.dropSocket(1000, 'file unreadable');
+        this.fail('FILE_UNREADABLE', 'The file could not be read from your device (was it moved or changed?). Please choose it again.', false);
+      }
     } finally {
       if (this.pumpingGeneration === generation) this.pumpingGeneration = 0;
     }
-  }
-
-  private onUnreadable(generation: number): void {
-    if (generation !== this.generation || this.isFinal()) return;
-    this.dropSocket(1000, 'file unreadable');
-    this.fail('FILE_UNREADABLE', 'The file could not be read from your device (was it moved or changed?). Please choose it again.', false);
   }
 
   private recordSpeed(): void {
