@@ -299,6 +299,9 @@ describe('entry points under malformed input (built api process)', () => {
     ['a JSON array', () => frame(0x1, Buffer.from('[1,2,3]'))],
     ['an unknown message type', () => frame(0x1, Buffer.from('{"type":{"nested":[1]},"__proto__":{"x":1}}'))],
     ['a huge number', () => frame(0x1, Buffer.from(`{"type":"cancel","offset":1e999}`.replace('cancel', 'nope')))],
+    ['a resume without an offset', () => frame(0x1, Buffer.from('{"type":"resume"}'))],
+    ['a resume with a string offset', () => frame(0x1, Buffer.from('{"type":"resume","offset":"0"}'))],
+    ['a resume with a negative offset', () => frame(0x1, Buffer.from('{"type":"resume","offset":-1}'))],
   ];
 
   describe.each<[string, () => string | Promise<string>]>([
